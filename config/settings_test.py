@@ -1,0 +1,9 @@
+"""Settings for the test suite: the normal settings with fast password hashing."""
+
+import os
+
+os.environ.setdefault("XUNCHA_TESTING", "1")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

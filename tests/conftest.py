@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import shared
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return shared.seed_path()
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return shared.seed_text()

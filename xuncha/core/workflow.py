@@ -1,0 +1,42 @@
+"""A workflow is data: a table of named transitions and one function that looks them up.
+
+Each model with a status declares its own table (see ``findings.workflow``); services call
+:func:`transition_for` and never set a status any other way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: its name, the statuses it leaves from, the status it reaches."""
+
+    name: str
+    sources: frozenset[str]
+    target: str
+    label: str
+    reason_required: bool = False
+
+
+class TransitionRefused(Exception):
+    """A move the workflow does not allow, with a message for the user."""
+
+
+def transition_for(
+    table: Mapping[str, Transition], name: str, current: str, status_labels: Mapping[str, str]
+) -> Transition:
+    """Return the transition ``name`` from ``current``, or refuse it with a clear message."""
+    transition = table.get(name)
+    if transition is None:
+        raise TransitionRefused(_("没有名为“%(name)s”的操作。") % {"name": name})
+    if current not in transition.sources:
+        raise TransitionRefused(
+            _("当前状态为“%(status)s”，不能执行“%(action)s”。")
+            % {"status": status_labels.get(current, current), "action": transition.label}
+        )
+    return transition

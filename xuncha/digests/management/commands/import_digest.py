@@ -1,0 +1,63 @@
+"""``xuncha import-digest FILE --round NAME [--dry-run] [--json]``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from xuncha.digests.services import digest_import, digest_read
+from xuncha.text.digest import DigestError
+from xuncha.text.plan import plan_json
+
+
+class Command(BaseCommand):
+    help = _("导入一份摘编（问题与整改）到指定轮次；轮次不存在时创建。")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help=_("摘编文本文件（UTF-8）"))
+        parser.add_argument("--round", required=True, dest="round_name", help=_("轮次名称"))
+        parser.add_argument("--dry-run", action="store_true", help=_("只读取并显示，不写入"))
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出读取结果"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror or error}") from error
+        try:
+            parsed = digest_read(data, file_name=path.name)
+        except DigestError as error:
+            raise CommandError(f"{path}: {error}") from error
+        if options["json"]:
+            document = plan_json(parsed, round_name=options["round_name"])
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+        for warning in parsed.warnings:
+            self.stderr.write(f"{path}:{warning.line}: {_('警告')}: {warning.message}")
+        if options["dry_run"]:
+            if not options["json"]:
+                problems = sum(len(unit.problems) for unit in parsed.units)
+                self.stdout.write(
+                    _("试读：%(units)s 个单位，%(problems)s 个问题；未写入。")
+                    % {"units": len(parsed.units), "problems": problems}
+                )
+            return
+        try:
+            record = digest_import(
+                actor=None, data=data, file_name=path.name, round_name=options["round_name"]
+            )
+        except DigestError as error:
+            raise CommandError(f"{path}: {error}") from error
+        if not options["json"]:
+            self.stdout.write(
+                _("已导入到轮次“%(round)s”：%(units)s 个单位，%(problems)s 个问题。")
+                % {
+                    "round": record.round.name,
+                    "units": record.unit_count,
+                    "problems": record.problem_count,
+                }
+            )

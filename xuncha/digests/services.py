@@ -1,0 +1,188 @@
+"""Importing a digest into a round, and writing a round back out as a digest."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from xuncha.core.audit import audit_record, snapshot
+from xuncha.digests.models import DigestImport
+from xuncha.findings.models import Measure, Problem
+from xuncha.findings.services import MeasureInput, problem_create
+from xuncha.rounds.models import Round
+from xuncha.rounds.services import (
+    assignment_get_or_create,
+    group_get_or_create,
+    round_get_or_create,
+    unit_get_or_create,
+)
+from xuncha.text.digest import DigestError, ParsedDigest, parse_digest
+from xuncha.text.plan import facts_dict
+from xuncha.text.render import Digest, DigestMeasure, DigestProblem, DigestUnit, render_digest
+
+IMPORT_REASON = "导入摘编"
+
+
+class DigestRefused(DigestError):
+    """A digest that reads well but cannot be stored (e.g. its problems are already there)."""
+
+
+def digest_read(data: bytes | str, *, file_name: str = "") -> ParsedDigest:
+    """Parse a digest without storing anything; raises :class:`DigestError` with the line."""
+    return parse_digest(data, source=file_name)
+
+
+def source_colon(text: str) -> str:
+    """The colon the source puts after 问题 (ASCII or full width), to write it back alike."""
+    match = re.search(r"^\s*问题\s*([:：])", text, flags=re.MULTILINE)
+    return match.group(1) if match else "："
+
+
+@transaction.atomic
+def digest_import(
+    *, actor: Any, data: bytes | str, file_name: str, round_name: str
+) -> DigestImport:
+    """Store a digest's units, problems and measures in a round (created if absent).
+
+    All or nothing: a file that fails to parse, or whose units already hold problems in this
+    round, leaves the database exactly as it was.
+    """
+    parsed = digest_read(data, file_name=file_name)
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    text = data if isinstance(data, str) else raw.decode("utf-8", errors="replace")
+    facts = facts_dict(parsed)
+    round_, _created = round_get_or_create(
+        actor=actor,
+        name=round_name,
+        committee=facts["committee"] or "",
+        term=facts["term"] or "",
+        sequence=facts["sequence"],
+        description=parsed.introduction,
+        facts=facts,
+    )
+    for sequence, group_name in enumerate(facts["groups"], start=parsed.facts.group_first or 1):
+        group_get_or_create(actor=actor, round_=round_, name=group_name, sequence=sequence)
+    problem_count = 0
+    for unit_parsed in parsed.units:
+        unit, _created = unit_get_or_create(actor=actor, name=unit_parsed.name)
+        assignment, _created = assignment_get_or_create(actor=actor, round_=round_, unit=unit)
+        existing = assignment.problems.count()
+        if existing:
+            raise DigestRefused(
+                _("单位“%(unit)s”在轮次“%(round)s”中已有%(count)s个问题，为免重复，本次未导入任何内容。")
+                % {"unit": unit.name, "round": round_.name, "count": existing},
+                line=unit_parsed.line,
+            )
+        for problem in unit_parsed.problems:
+            problem_create(
+                actor=actor,
+                assignment=assignment,
+                title=problem.title,
+                measures=[MeasureInput(text=m.text) for m in problem.measures],
+                unit_report=problem.rectification,
+                rectification_lead=problem.lead,
+                measures_numbered=any(m.ordinal is not None for m in problem.measures),
+                start=True,
+                reason=IMPORT_REASON,
+            )
+            problem_count += 1
+    record = DigestImport.objects.create(
+        round=round_,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(raw).hexdigest(),
+        introduction=parsed.introduction,
+        facts=facts,
+        byline=parsed.byline or "",
+        colon=source_colon(text),
+        warnings=[{"line": w.line, "message": w.message} for w in parsed.warnings],
+        unit_count=len(parsed.units),
+        problem_count=problem_count,
+        imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="digest.import",
+        instance=record,
+        before=None,
+        after=snapshot(record, ["round", "file_name", "sha256", "unit_count", "problem_count"]),
+    )
+    return record
+
+
+class UnknownUnits(ValueError):
+    """Units asked for by name that are not in the round."""
+
+
+def digest_export(*, round_: Round, unit_names: Sequence[str] = ()) -> str:
+    """Render the round (or the named units) in the seed's form from the stored ledger.
+
+    The text comes from the problems and measures as they are now, never from a stored copy of
+    an imported file; the introduction and byline of the round's last import frame it when the
+    whole round is written.
+    """
+    assignments = list(
+        round_.assignments.select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "problems",
+                queryset=Problem.objects.order_by("ordinal").prefetch_related(
+                    Prefetch("measures", queryset=Measure.objects.order_by("ordinal"))
+                ),
+            )
+        )
+        .order_by("position", "id")
+    )
+    if unit_names:
+        known = {a.unit.name for a in assignments}
+        missing = [name for name in unit_names if name not in known]
+        if missing:
+            raise UnknownUnits(
+                _("轮次“%(round)s”中没有这些单位：%(names)s")
+                % {"round": round_.name, "names": "、".join(missing)}
+            )
+        wanted = set(unit_names)
+        assignments = [a for a in assignments if a.unit.name in wanted]
+    last_import = round_.digest_imports.order_by("-imported_at", "-id").first()
+    whole_round = not unit_names
+    digest = Digest(
+        introduction=last_import.introduction if (last_import and whole_round) else "",
+        units=tuple(_digest_unit(a) for a in assignments if a.problems.all()),
+        byline=(last_import.byline or None) if (last_import and whole_round) else None,
+    )
+    return render_digest(digest, colon=last_import.colon if last_import else "：")
+
+
+def _digest_unit(assignment: Any) -> DigestUnit:
+    return DigestUnit(
+        name=assignment.unit.name,
+        problems=tuple(
+            DigestProblem(
+                title=problem.title,
+                lead=problem.rectification_lead,
+                measures=tuple(
+                    DigestMeasure(
+                        ordinal=measure.ordinal if problem.measures_numbered else None,
+                        text=measure.text,
+                    )
+                    for measure in problem.measures.all()
+                ),
+            )
+            for problem in assignment.problems.all()
+        ),
+    )
+
+
+__all__ = [
+    "DigestError",
+    "DigestRefused",
+    "UnknownUnits",
+    "digest_export",
+    "digest_import",
+    "digest_read",
+]

@@ -1,0 +1,252 @@
+"""Problems found by an inspection and their rectification: measures and counted outcomes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.rounds.models import Assignment
+
+
+class RectificationKind(models.TextChoices):
+    """How a problem is to be rectified."""
+
+    IMMEDIATE = "immediate", _("立行立改")
+    BY_DEADLINE = "by_deadline", _("限期整改")
+    LONG_TERM = "long_term", _("长期坚持")
+
+
+class ProblemStatus(models.TextChoices):
+    """Where a problem stands; changed only through ``findings.workflow``."""
+
+    PENDING = "pending", _("待整改")
+    IN_PROGRESS = "in_progress", _("整改中")
+    CLOSING_REQUESTED = "closing_requested", _("申请销号")
+    CLOSED = "closed", _("已销号")
+
+
+class MeasureStatus(models.TextChoices):
+    """Where a measure stands; changed only through ``findings.workflow``."""
+
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已完成")
+
+
+class Problem(models.Model):
+    """One problem (问题) handed to a unit at feedback, with the unit's rectification."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="problems", verbose_name=_("巡察对象")
+    )
+    ordinal = models.PositiveIntegerField(_("序号"))
+    title = models.CharField(_("问题"), max_length=300)
+    text = models.TextField(_("问题描述"), blank=True)
+    category = models.CharField(_("类别"), max_length=64, blank=True)
+    rectification_kind = models.CharField(
+        _("整改类型"), max_length=16, choices=RectificationKind.choices, blank=True
+    )
+    deadline = models.DateField(_("整改时限"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=24,
+        choices=ProblemStatus.choices,
+        default=ProblemStatus.PENDING,
+        db_index=True,
+    )
+    unit_report = models.TextField(
+        _("单位整改情况"),
+        blank=True,
+        help_text=_("The rectification as the unit reported it, kept verbatim."),
+    )
+    rectification_lead = models.TextField(
+        _("整改总述"), blank=True, help_text=_("Text before the first numbered measure.")
+    )
+    measures_numbered = models.BooleanField(
+        _("措施编号"), default=True, help_text=_("Render measures as 一是、二是 …")
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["assignment_id", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "ordinal"], name="problem_ordinal_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["deadline"])]
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Measure(models.Model):
+    """One rectification measure (整改措施: 一是, 二是 …) with its owner and deadline."""
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="measures", verbose_name=_("问题")
+    )
+    ordinal = models.PositiveIntegerField(_("序号"))
+    text = models.TextField(_("措施"))
+    owner = models.CharField(_("责任领导"), max_length=64, blank=True)
+    department = models.CharField(_("责任部门"), max_length=100, blank=True)
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=MeasureStatus.choices,
+        default=MeasureStatus.NOT_STARTED,
+    )
+
+    class Meta:
+        ordering = ["problem_id", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "ordinal"], name="measure_ordinal_unique")
+        ]
+        verbose_name = _("整改措施")
+        verbose_name_plural = _("整改措施")
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}.{self.ordinal} {self.text[:30]}"
+
+
+class OutcomeKind(models.TextChoices):
+    COUNT = "count", _("数量")
+    MONEY = "money", _("金额")
+    PERCENT = "percent", _("比例")
+    DATE = "date", _("日期")
+
+
+class Qualifier(models.TextChoices):
+    AT_LEAST = "at_least", _("余/多/以上")
+    NEARLY = "nearly", _("近")
+    ABOUT = "about", _("约")
+    OVER = "over", _("破/超")
+    SINCE = "since", _("以来")
+    UNTIL = "until", _("截至")
+    FROM = "from", _("从")
+    TO = "to", _("至")
+
+
+class Outcome(models.Model):
+    """A typed quantity (整改成效) stated in a measure's text, with its source span."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("措施")
+    )
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    kind = models.CharField(_("类型"), max_length=16, choices=OutcomeKind.choices)
+    value = models.CharField(_("值"), max_length=40, help_text=_("Decimal or ISO date."))
+    amount = models.DecimalField(
+        _("数值"), max_digits=24, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(_("单位"), max_length=16, blank=True)
+    qualifier = models.CharField(
+        _("限定"), max_length=16, choices=Qualifier.choices, blank=True
+    )
+    subject = models.CharField(_("计数对象"), max_length=64, blank=True)
+    source_text = models.CharField(_("原文"), max_length=100)
+    start = models.PositiveIntegerField(_("起"))
+    end = models.PositiveIntegerField(_("止"))
+
+    class Meta:
+        ordering = ["measure_id", "position"]
+        indexes = [models.Index(fields=["kind", "subject"])]
+        verbose_name = _("整改成效")
+        verbose_name_plural = _("整改成效")
+
+    def __str__(self) -> str:
+        return self.source_text
+
+
+class Accountability(models.Model):
+    """People held to account (追责问责), by kind of sanction, as a measure states it."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="accountabilities", verbose_name=_("措施")
+    )
+    kind = models.CharField(_("方式"), max_length=32)
+    people = models.PositiveIntegerField(_("人数"), null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=8, blank=True)
+    source_text = models.CharField(_("原文"), max_length=200)
+    start = models.PositiveIntegerField(_("起"))
+    end = models.PositiveIntegerField(_("止"))
+
+    class Meta:
+        ordering = ["measure_id", "start"]
+        verbose_name = _("追责问责")
+        verbose_name_plural = _("追责问责")
+
+    def __str__(self) -> str:
+        return self.source_text
+
+
+class RegulationAction(models.TextChoices):
+    ISSUED = "issued", _("制定")
+    REVISED = "revised", _("修订")
+
+
+class Regulation(models.Model):
+    """A rule or system issued or revised (建章立制), named by its 《title》 or only counted."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="regulations", verbose_name=_("措施")
+    )
+    title = models.CharField(_("名称"), max_length=300, blank=True)
+    count = models.PositiveIntegerField(_("数量"), default=1)
+    action = models.CharField(
+        _("方式"), max_length=16, choices=RegulationAction.choices, blank=True
+    )
+    source_text = models.CharField(_("原文"), max_length=400)
+    start = models.PositiveIntegerField(_("起"))
+    end = models.PositiveIntegerField(_("止"))
+
+    class Meta:
+        ordering = ["measure_id", "start"]
+        verbose_name = _("制度")
+        verbose_name_plural = _("制度")
+
+    def __str__(self) -> str:
+        return self.title or self.source_text
+
+
+class ProblemEvent(models.Model):
+    """A status change of a problem or one of its measures: the workflow's history row."""
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("问题")
+    )
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("措施"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    transition = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=24)
+    reason = models.TextField(_("理由"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,89 @@
+"""Reads of problems and measures, always through the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from xuncha.core.permissions import unit_ids_for_user
+from xuncha.findings.models import Measure, Problem, ProblemStatus
+
+
+def problems_for_user(user: Any) -> QuerySet[Problem]:
+    """Every problem the user may see."""
+    problems = Problem.objects.all()
+    scope = unit_ids_for_user(user)
+    if scope is not None:
+        problems = problems.filter(assignment__unit_id__in=scope)
+    return problems
+
+
+def get_problem_for_user(user: Any, pk: int) -> Problem:
+    """The problem with its unit, round and group, or 404 when the user may not see it."""
+    try:
+        return problems_for_user(user).select_related(
+            "assignment__unit", "assignment__round", "assignment__group"
+        ).get(pk=pk)
+    except Problem.DoesNotExist:
+        raise Http404 from None
+
+
+def measures_prefetch() -> Prefetch:
+    """A prefetch of each problem's measures with their outcomes, facts and regulations."""
+    return Prefetch(
+        "measures",
+        queryset=Measure.objects.order_by("ordinal").prefetch_related(
+            "outcomes", "accountabilities", "regulations"
+        ),
+    )
+
+
+def ledger_problems(
+    user: Any,
+    *,
+    round_id: int | None = None,
+    group_id: int | None = None,
+    unit_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Problem]:
+    """The ledger (整改台账): problems in scope, filtered, in a stable order for paging.
+
+    The order follows the primary key so that any page is an index walk, not a sort of the
+    whole table (see bench/ledger.py).
+    """
+    problems = problems_for_user(user)
+    if round_id:
+        problems = problems.filter(assignment__round_id=round_id)
+    if group_id:
+        problems = problems.filter(assignment__group_id=group_id)
+    if unit_id:
+        problems = problems.filter(assignment__unit_id=unit_id)
+    if status:
+        problems = problems.filter(status=status)
+    return problems.select_related(
+        "assignment__unit", "assignment__round", "assignment__group"
+    ).order_by("id")
+
+
+def status_counts(problems: QuerySet[Problem]) -> dict[str, int]:
+    """How many problems stand in each status (every status present, zero included)."""
+    counts = {status: 0 for status in ProblemStatus.values}
+    for row in problems.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def status_counts_by_unit(problems: QuerySet[Problem]) -> dict[int, dict[str, int]]:
+    """Problem counts per assignment (unit in a round) and status, in one query."""
+    result: dict[int, dict[str, int]] = {}
+    rows = problems.order_by().values("assignment_id").annotate(
+        **{status: Count("id", filter=Q(status=status)) for status in ProblemStatus.values},
+        total=Count("id"),
+    )
+    for row in rows:
+        result[row["assignment_id"]] = {
+            key: value for key, value in row.items() if key != "assignment_id"
+        }
+    return result

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, Unit
+
+
+class GroupInline(admin.TabularInline):
+    model = Group
+    extra = 0
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "term", "sequence", "start_date", "end_date"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    inlines = [GroupInline, AssignmentInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "round", "leader_name"]
+    list_filter = ["round"]
+    search_fields = ["name", "leader_name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["liaisons"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["round", "unit", "group", "feedback_date"]
+    list_filter = ["round", "group"]
+    search_fields = ["unit__name"]
+    autocomplete_fields = ["unit"]

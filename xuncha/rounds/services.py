@@ -1,0 +1,83 @@
+"""Writes to rounds, groups, units and assignments, each with its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from xuncha.core.audit import audit_record, snapshot
+from xuncha.rounds.models import Assignment, Group, Round, Unit
+
+
+@transaction.atomic
+def round_get_or_create(*, actor: Any, name: str, **fields: Any) -> tuple[Round, bool]:
+    """Return the round called ``name``, creating it with ``fields`` when absent."""
+    existing = Round.objects.filter(name=name).first()
+    if existing is not None:
+        return existing, False
+    round_ = Round.objects.create(name=name, **fields)
+    audit_record(
+        actor=actor, action="round.create", instance=round_, before=None, after=snapshot(round_)
+    )
+    return round_, True
+
+
+@transaction.atomic
+def group_get_or_create(
+    *, actor: Any, round_: Round, name: str, sequence: int | None = None, leader_name: str = ""
+) -> tuple[Group, bool]:
+    """Return the round's group called ``name``, creating it when absent."""
+    existing = Group.objects.filter(round=round_, name=name).first()
+    if existing is not None:
+        return existing, False
+    group = Group.objects.create(
+        round=round_, name=name, sequence=sequence, leader_name=leader_name
+    )
+    audit_record(
+        actor=actor, action="group.create", instance=group, before=None, after=snapshot(group)
+    )
+    return group, True
+
+
+@transaction.atomic
+def unit_get_or_create(
+    *, actor: Any, name: str, parent: Unit | None = None
+) -> tuple[Unit, bool]:
+    """Return the unit called ``name``, creating it when absent."""
+    existing = Unit.objects.filter(name=name).first()
+    if existing is not None:
+        return existing, False
+    unit = Unit.objects.create(name=name, parent=parent)
+    audit_record(
+        actor=actor, action="unit.create", instance=unit, before=None, after=snapshot(unit)
+    )
+    return unit, True
+
+
+@transaction.atomic
+def assignment_get_or_create(
+    *,
+    actor: Any,
+    round_: Round,
+    unit: Unit,
+    group: Group | None = None,
+    feedback_date: dt.date | None = None,
+) -> tuple[Assignment, bool]:
+    """Return the unit's assignment in the round, creating it (last in order) when absent."""
+    existing = Assignment.objects.filter(round=round_, unit=unit).first()
+    if existing is not None:
+        return existing, False
+    position = round_.assignments.count() + 1
+    assignment = Assignment.objects.create(
+        round=round_, unit=unit, group=group, feedback_date=feedback_date, position=position
+    )
+    audit_record(
+        actor=actor,
+        action="assignment.create",
+        instance=assignment,
+        before=None,
+        after=snapshot(assignment),
+    )
+    return assignment, True
