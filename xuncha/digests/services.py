@@ -75,7 +75,9 @@ def digest_import(
         existing = assignment.problems.count()
         if existing:
             raise DigestRefused(
-                _("单位“%(unit)s”在轮次“%(round)s”中已有%(count)s个问题，为免重复，本次未导入任何内容。")
+                _(
+                    "单位“%(unit)s”在轮次“%(round)s”中已有%(count)s个问题，为免重复，本次未导入任何内容。"
+                )
                 % {"unit": unit.name, "round": round_.name, "count": existing},
                 line=unit_parsed.line,
             )

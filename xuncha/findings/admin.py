@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from xuncha.core.admin import AuditedModelAdmin
 from xuncha.findings.models import Measure, Problem
 
 
@@ -11,7 +12,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(AuditedModelAdmin):
     """Problems are read here; statuses change only through the workflow pages."""
 
     list_display = ["title", "assignment", "status", "deadline"]

@@ -73,9 +73,7 @@ class Problem(models.Model):
     class Meta:
         ordering = ["assignment_id", "ordinal"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["assignment", "ordinal"], name="problem_ordinal_unique"
-            )
+            models.UniqueConstraint(fields=["assignment", "ordinal"], name="problem_ordinal_unique")
         ]
         indexes = [models.Index(fields=["deadline"])]
         verbose_name = _("问题")
@@ -142,13 +140,9 @@ class Outcome(models.Model):
     position = models.PositiveIntegerField(_("顺序"), default=0)
     kind = models.CharField(_("类型"), max_length=16, choices=OutcomeKind.choices)
     value = models.CharField(_("值"), max_length=40, help_text=_("Decimal or ISO date."))
-    amount = models.DecimalField(
-        _("数值"), max_digits=24, decimal_places=4, null=True, blank=True
-    )
+    amount = models.DecimalField(_("数值"), max_digits=24, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=16, blank=True)
-    qualifier = models.CharField(
-        _("限定"), max_length=16, choices=Qualifier.choices, blank=True
-    )
+    qualifier = models.CharField(_("限定"), max_length=16, choices=Qualifier.choices, blank=True)
     subject = models.CharField(_("计数对象"), max_length=64, blank=True)
     source_text = models.CharField(_("原文"), max_length=100)
     start = models.PositiveIntegerField(_("起"))

@@ -23,9 +23,11 @@ def problems_for_user(user: Any) -> QuerySet[Problem]:
 def get_problem_for_user(user: Any, pk: int) -> Problem:
     """The problem with its unit, round and group, or 404 when the user may not see it."""
     try:
-        return problems_for_user(user).select_related(
-            "assignment__unit", "assignment__round", "assignment__group"
-        ).get(pk=pk)
+        return (
+            problems_for_user(user)
+            .select_related("assignment__unit", "assignment__round", "assignment__group")
+            .get(pk=pk)
+        )
     except Problem.DoesNotExist:
         raise Http404 from None
 
@@ -78,9 +80,13 @@ def status_counts(problems: QuerySet[Problem]) -> dict[str, int]:
 def status_counts_by_unit(problems: QuerySet[Problem]) -> dict[int, dict[str, int]]:
     """Problem counts per assignment (unit in a round) and status, in one query."""
     result: dict[int, dict[str, int]] = {}
-    rows = problems.order_by().values("assignment_id").annotate(
-        **{status: Count("id", filter=Q(status=status)) for status in ProblemStatus.values},
-        total=Count("id"),
+    rows = (
+        problems.order_by()
+        .values("assignment_id")
+        .annotate(
+            **{status: Count("id", filter=Q(status=status)) for status in ProblemStatus.values},
+            total=Count("id"),
+        )
     )
     for row in rows:
         result[row["assignment_id"]] = {

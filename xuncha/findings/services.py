@@ -68,8 +68,9 @@ def problem_create(
     With ``start`` the problem moves straight to 整改中 through the workflow (imported problems
     arrive with a rectification already under way).
     """
-    ordinal = (assignment.problems.order_by("-ordinal").values_list("ordinal", flat=True).first()
-               or 0) + 1
+    ordinal = (
+        assignment.problems.order_by("-ordinal").values_list("ordinal", flat=True).first() or 0
+    ) + 1
     problem = Problem.objects.create(
         assignment=assignment,
         ordinal=ordinal,
@@ -228,9 +229,10 @@ def problem_transition(*, actor: Any, problem: Problem, name: str, reason: str =
     step = transition_for(PROBLEM_TRANSITIONS, name, problem.status, dict(ProblemStatus.choices))
     if step.reason_required and not reason.strip():
         raise TransitionRefused(_("“%(action)s”须填写理由。") % {"action": step.label})
-    if step.name == "request_closing" and problem.measures.exclude(
-        status=MeasureStatus.DONE
-    ).exists():
+    if (
+        step.name == "request_closing"
+        and problem.measures.exclude(status=MeasureStatus.DONE).exists()
+    ):
         raise TransitionRefused(_("尚有未完成的整改措施，不能申请销号。"))
     before = problem.status
     problem.status = step.target

@@ -14,7 +14,9 @@ PROBLEM_TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         Transition("start", frozenset({P.PENDING}), P.IN_PROGRESS, _("开始整改")),
-        Transition("request_closing", frozenset({P.IN_PROGRESS}), P.CLOSING_REQUESTED, _("申请销号")),
+        Transition(
+            "request_closing", frozenset({P.IN_PROGRESS}), P.CLOSING_REQUESTED, _("申请销号")
+        ),
         Transition("return", frozenset({P.CLOSING_REQUESTED}), P.IN_PROGRESS, _("退回"), True),
         Transition("close", frozenset({P.CLOSING_REQUESTED}), P.CLOSED, _("销号")),
         Transition("reopen", frozenset({P.CLOSED}), P.IN_PROGRESS, _("重新打开"), True),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from xuncha.core.admin import AuditedModelAdmin
 from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, Unit
 
 
@@ -15,7 +16,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "term", "sequence", "start_date", "end_date"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -29,7 +30,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(AuditedModelAdmin):
     list_display = ["name", "round", "leader_name"]
     list_filter = ["round"]
     search_fields = ["name", "leader_name"]
@@ -37,7 +38,7 @@ class GroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ["name", "parent"]
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
@@ -45,7 +46,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedModelAdmin):
     list_display = ["round", "unit", "group", "feedback_date"]
     list_filter = ["round", "group"]
     search_fields = ["unit__name"]

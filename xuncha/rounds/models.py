@@ -90,9 +90,7 @@ class GroupMembership(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["group", "user"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
         verbose_name = _("巡察组成员")
         verbose_name_plural = _("巡察组成员")
 

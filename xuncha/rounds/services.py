@@ -42,9 +42,7 @@ def group_get_or_create(
 
 
 @transaction.atomic
-def unit_get_or_create(
-    *, actor: Any, name: str, parent: Unit | None = None
-) -> tuple[Unit, bool]:
+def unit_get_or_create(*, actor: Any, name: str, parent: Unit | None = None) -> tuple[Unit, bool]:
     """Return the unit called ``name``, creating it when absent."""
     existing = Unit.objects.filter(name=name).first()
     if existing is not None:

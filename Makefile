@@ -1,0 +1,69 @@
+# xuncha — make help lists every target.
+# The README's two commands on a fresh machine are `make run` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+XUNCHA := $(VENV)/bin/xuncha
+HOST ?= 127.0.0.1:8000
+# The PostgreSQL pass of `make test`; scripts/postgres-ready creates this role and database.
+POSTGRES_URL ?= postgres://xuncha:xuncha@127.0.0.1:5432/xuncha
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve demo test test-sqlite test-postgres lint fmt check-migrations check-deploy bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install xuncha with its pinned dependencies
+
+run: install ## Start the web app on SQLite with the demo dataset at http://127.0.0.1:8000
+	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
+	XUNCHA_DEBUG=1 $(XUNCHA) demo
+	XUNCHA_DEBUG=1 $(XUNCHA) serve $(HOST)
+
+demo: install ## Load the demo dataset into the SQLite database
+	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
+	XUNCHA_DEBUG=1 $(XUNCHA) demo
+
+test: install lint check-migrations check-deploy test-sqlite test-postgres ## Run every check and test (SQLite, then PostgreSQL)
+
+test-sqlite: install ## Run the test suite on SQLite
+	$(PY) -m pytest
+
+test-postgres: install ## Run the test suite on the local PostgreSQL server
+	@if bash scripts/postgres-ready; then \
+		DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is required in CI and is not reachable." >&2; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable here: the PostgreSQL pass is skipped (CI runs it)." >&2; \
+	fi
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install ## Format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: install ## Fail when a model change has no migration
+	XUNCHA_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: install ## Django's deployment checks with production settings
+	XUNCHA_SSL_REDIRECT=1 XUNCHA_DATA_DIR=$$(mktemp -d) $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install ## Benchmarks: quantity precision/recall, ledger paging at 100,000 problems
+	$(PY) bench/quantities.py
+	$(PY) bench/ledger.py --problems 100000 --database both
+
+clean: ## Remove the virtualenv, the local database and caches
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-results
