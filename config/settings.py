@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "xuncha.core",
     "xuncha.rounds",
@@ -152,7 +153,8 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or env_flag("XUNCHA_TESTING")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 # A digest is a few hundred kilobytes at most; refuse anything far larger early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -174,6 +176,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "巡察整改台账的只读接口：轮次、单位、问题（含整改措施与成效）。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API viewer's files come from the drf-spectacular-sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a field called "kind"; name their enums apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RoundKindEnum": "xuncha.rounds.models.RoundKind",
+        "OutcomeKindEnum": "xuncha.findings.models.OutcomeKind",
+        "ProblemStatusEnum": "xuncha.findings.models.ProblemStatus",
+        "MeasureStatusEnum": "xuncha.findings.models.MeasureStatus",
+    },
 }
 
 # Production hardening applies whenever debug is off (manage.py check --deploy is clean).

@@ -67,6 +67,7 @@ def test_a_deleted_row_breaks_the_chain_at_the_next_row():
     assert problem is not None and problem.entry_id == rows[3].pk
 
 
+@pytest.mark.django_db(transaction=True)
 def test_audit_rows_are_refused_outside_a_transaction():
     user = make_office_user()
     with pytest.raises(RuntimeError):

@@ -7,8 +7,15 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from xuncha.core.models import AuditEntry
 from xuncha.core.permissions import unit_ids_for_user
-from xuncha.findings.models import Measure, Problem, ProblemStatus
+from xuncha.findings.models import (
+    Measure,
+    MeasureStatus,
+    Problem,
+    ProblemEvent,
+    ProblemStatus,
+)
 
 
 def problems_for_user(user: Any) -> QuerySet[Problem]:
@@ -93,3 +100,49 @@ def status_counts_by_unit(problems: QuerySet[Problem]) -> dict[int, dict[str, in
             key: value for key, value in row.items() if key != "assignment_id"
         }
     return result
+
+
+def get_measure_for_user(user: Any, pk: int) -> Measure:
+    """The measure with its problem, unit and round, or 404 when the user may not see it."""
+    measures = Measure.objects.all()
+    scope = unit_ids_for_user(user)
+    if scope is not None:
+        measures = measures.filter(problem__assignment__unit_id__in=scope)
+    try:
+        return (
+            measures.select_related(
+                "problem__assignment__unit",
+                "problem__assignment__round",
+                "problem__assignment__group",
+            )
+            .prefetch_related("outcomes", "accountabilities", "regulations")
+            .get(pk=pk)
+        )
+    except Measure.DoesNotExist:
+        raise Http404 from None
+
+
+def measure_progress(problem_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For the given problems only: how many measures each has, and how many are done.
+
+    One aggregate over the measures of these ids, so a ledger page costs one query whatever
+    the size of the table.
+    """
+    rows = (
+        Measure.objects.filter(problem_id__in=problem_ids)
+        .order_by()
+        .values("problem_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status=MeasureStatus.DONE)))
+    )
+    return {row["problem_id"]: {"total": row["total"], "done": row["done"]} for row in rows}
+
+
+def problem_history(problem: Problem) -> tuple[QuerySet[ProblemEvent], QuerySet[AuditEntry]]:
+    """A problem's workflow events and its audit rows (every change under its scope), in order."""
+    events = problem.events.select_related("actor__profile", "measure").order_by("at", "id")
+    entries = (
+        AuditEntry.objects.filter(scope=f"problem:{problem.pk}")
+        .select_related("actor__profile")
+        .order_by("id")
+    )
+    return events, entries

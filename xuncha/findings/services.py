@@ -110,7 +110,7 @@ def problem_create(
             scope=problem_scope(problem),
         )
     if start:
-        problem_transition(actor=actor, problem=problem, name="start", reason=reason)
+        problem = problem_transition(actor=actor, problem=problem, name="start", reason=reason)
     return problem
 
 

@@ -189,8 +189,13 @@ def _parse_text(text: str, warnings: list[DigestWarning]) -> ParsedDigest:
     if len(lines) > 1 and _is_byline(lines[-1].text):
         byline = lines.pop().text
     introduction, units = _Walker(lines).walk()
-    facts, intro_warnings = _intro.read_facts(introduction, lines[0].number if introduction else 1)
-    warnings.extend(intro_warnings)
+    facts, remarks = _intro.read_facts(introduction)
+    warnings.extend(DigestWarning(lines[0].number, remark) for remark in remarks)
+    if facts.batch_size is not None and facts.batch_size != len(units):
+        remark = (
+            f"引言说{facts.batch or '本批'}{facts.batch_size}家单位，但正文有{len(units)}个单位"
+        )
+        warnings.append(DigestWarning(lines[0].number, remark))
     warnings.extend(_unit_warnings(units, facts))
     return ParsedDigest(
         introduction=introduction,
@@ -202,9 +207,13 @@ def _parse_text(text: str, warnings: list[DigestWarning]) -> ParsedDigest:
 
 
 def _is_byline(text: str) -> bool:
-    return (
-        len(text) > 2 and text[0] in _OPENING_BRACKETS and text[-1] in _CLOSING_BRACKETS
-    ) and not _PROBLEM_LINE.match(text)
+    return len(text) > 2 and text[0] in _OPENING_BRACKETS and text[-1] in _CLOSING_BRACKETS
+
+
+def _after_label(label: re.Pattern[str], text: str) -> str:
+    """The text after "问题:" or "整改:" on a line known to start with it."""
+    match = label.match(text)
+    return match.group(1).strip() if match else ""
 
 
 def _is_name_like(text: str) -> bool:
@@ -233,12 +242,17 @@ class _Walker:
             return "rectification"
         if not _is_name_like(text):
             return "text"
-        following = self.kind(index + 1) if index + 1 < len(self.lines) else None
-        if following == "problem":
+        if self.is_problem(index + 1):
             return "unit"
-        if following in (None, "unit"):
+        if index + 1 == len(self.lines) or self.is_unit(index + 1):
             return "orphan"
         return "text"
+
+    def is_problem(self, index: int) -> bool:
+        return index < len(self.lines) and bool(_PROBLEM_LINE.match(self.lines[index].text))
+
+    def is_unit(self, index: int) -> bool:
+        return _is_name_like(self.lines[index].text) and self.is_problem(index + 1)
 
     def walk(self) -> tuple[str, list[ParsedUnit]]:
         introduction = self.introduction()
@@ -276,12 +290,12 @@ class _Walker:
                 line.number,
             )
         if kind == "problem":
-            title = _PROBLEM_LINE.match(line.text).group(1).strip()  # type: ignore[union-attr]
+            title = _after_label(_PROBLEM_LINE, line.text)
             raise DigestError(f"问题“{title}”前面没有单位名称", line.number)
         if kind == "rectification":
             raise DigestError("“整改:”段落前面没有对应的“问题:”", line.number)
-        if kind == "text":
-            raise DigestError("无法识别的段落：既不是单位名称，也不是“问题:”或“整改:”", line.number)
+        # kind is "unit": a "text" line cannot reach here, the introduction or the
+        # rectification before it has taken it.
         self.position += 1
         problems: list[ParsedProblem] = []
         while self.position < len(self.lines) and self.kind(self.position) == "problem":
@@ -290,14 +304,14 @@ class _Walker:
 
     def problem(self) -> ParsedProblem:
         line = self.lines[self.position]
-        title = _PROBLEM_LINE.match(line.text).group(1).strip()  # type: ignore[union-attr]
+        title = _after_label(_PROBLEM_LINE, line.text)
         if not title:
             raise DigestError("“问题:”后面没有问题标题", line.number)
         self.position += 1
         if self.position >= len(self.lines) or self.kind(self.position) != "rectification":
             raise DigestError(f"问题“{title}”没有整改内容", line.number)
         heading = self.lines[self.position]
-        first = _RECTIFICATION_LINE.match(heading.text).group(1).strip()  # type: ignore[union-attr]
+        first = _after_label(_RECTIFICATION_LINE, heading.text)
         pieces: list[_Line] = [_Line(heading.number, first)] if first else []
         self.position += 1
         while self.position < len(self.lines) and self.kind(self.position) == "text":
@@ -306,11 +320,11 @@ class _Walker:
         if not pieces:
             raise DigestError(f"问题“{title}”的整改内容为空", heading.number)
         rectification = "\n".join(piece.text for piece in pieces)
-        lead, measures = split_measures(rectification, pieces)
+        lead, measures = _split_measures(rectification, pieces)
         return ParsedProblem(title, line.number, rectification, lead, measures)
 
 
-def split_measures(
+def _split_measures(
     rectification: str, pieces: Sequence[_Line]
 ) -> tuple[str, tuple[ParsedMeasure, ...]]:
     """Split a rectification on 一是, 二是 … at sentence starts, in sequence.
@@ -367,9 +381,7 @@ def _damaged_character_warnings(raw_lines: Sequence[str]) -> list[DigestWarning]
             if opening != -1 and closing != -1:
                 where += f"(位于{raw[opening : closing + 1]}中)"
             warnings.append(
-                DigestWarning(
-                    number, f"{where}含有无法识别的字符(U+FFFD)，已原样保留，请核对原文"
-                )
+                DigestWarning(number, f"{where}含有无法识别的字符(U+FFFD)，已原样保留，请核对原文")
             )
             column = raw.find(_REPLACEMENT_CHARACTER, column + 1)
     return warnings

@@ -1,0 +1,187 @@
+"""The demo dataset: its size and variety, idempotence, logins, audit trail, and originality."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from tests.shared import seed_text
+from xuncha.core import demo as demo_module
+from xuncha.core import demo_content
+from xuncha.core.audit import audit_verify
+from xuncha.core.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEMO_URL,
+    DemoAlreadyLoaded,
+    DemoRefused,
+    DemoSummary,
+    demo_load,
+)
+from xuncha.core.management.commands import load_demo as load_demo_command
+from xuncha.core.models import AuditEntry, Role
+from xuncha.findings.models import (
+    Accountability,
+    Measure,
+    Outcome,
+    Problem,
+    ProblemEvent,
+    ProblemStatus,
+    Regulation,
+)
+from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, RoundKind, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def summary() -> DemoSummary:
+    return demo_load()
+
+
+def test_the_demo_round_is_a_regular_round_of_the_fourteenth_term(summary: DemoSummary) -> None:
+    round_ = Round.objects.get(name="十四届市委第三轮巡察")
+    assert round_.kind == RoundKind.REGULAR
+    assert (round_.committee, round_.term, round_.sequence) == ("市委", "十四届", 3)
+    assert round_.start_date < round_.end_date
+
+
+def test_the_demo_meets_the_counts(summary: DemoSummary) -> None:
+    assert summary.groups >= 3
+    assert summary.units >= 12
+    assert summary.problems >= 40
+    assert Group.objects.exclude(leader_name="").count() == summary.groups
+    assert Unit.objects.filter(parent__isnull=False).count() >= 2
+    assert Measure.objects.values("problem").distinct().count() == summary.problems
+    for problem in Problem.objects.all():
+        assert 1 <= problem.measures.count() <= 4
+        assert problem.title and problem.text and problem.category and problem.rectification_kind
+    assert Measure.objects.filter(owner="").count() == 0
+    assert Measure.objects.filter(department="").count() == 0
+
+
+def test_measures_state_outcomes_of_every_kind(summary: DemoSummary) -> None:
+    kinds = set(Outcome.objects.values_list("kind", flat=True))
+    assert {"money", "count", "percent", "date"} <= kinds
+    assert Accountability.objects.exists()
+    assert Regulation.objects.exclude(title="").exists()
+    assert Regulation.objects.filter(title="").exists()  # counted only: 修订完善制度9项
+
+
+def test_deadlines_lie_before_and_after_today(summary: DemoSummary) -> None:
+    today = dt.date.today()
+    assert Problem.objects.filter(deadline__lt=today).exists()
+    assert Problem.objects.filter(deadline__gt=today).exists()
+    assert Measure.objects.filter(deadline__lt=today).exists()
+    assert Measure.objects.filter(deadline__gt=today).exists()
+
+
+def test_feedback_dates_lie_in_past_months_and_one_is_not_set(summary: DemoSummary) -> None:
+    today = dt.date.today()
+    assert Assignment.objects.filter(feedback_date__isnull=True).count() == 1
+    assert not Assignment.objects.filter(feedback_date__gte=today).exists()
+
+
+def test_problems_stand_in_several_statuses(summary: DemoSummary) -> None:
+    present = {status for status, count in summary.status_counts.items() if count}
+    assert present == set(ProblemStatus.values)
+    assert summary.status_counts[ProblemStatus.IN_PROGRESS] == max(summary.status_counts.values())
+
+
+def test_a_returned_problem_keeps_the_reason_it_was_sent_back(summary: DemoSummary) -> None:
+    event = ProblemEvent.objects.get(transition="return")
+    assert event.reason
+    assert event.problem.status == ProblemStatus.IN_PROGRESS
+
+
+def test_loading_twice_is_refused_and_duplicates_nothing(summary: DemoSummary) -> None:
+    audit_rows = AuditEntry.objects.count()
+    with pytest.raises(DemoAlreadyLoaded):
+        demo_load()
+    assert demo_module.demo_summary() == summary
+    assert AuditEntry.objects.count() == audit_rows
+
+
+def test_reset_reloads_without_duplicating(summary: DemoSummary) -> None:
+    again = demo_load(reset=True)
+    assert again == summary
+    assert Round.objects.count() == 1
+    assert Unit.objects.count() == summary.units
+    assert AuditEntry.objects.filter(action="problem.delete").count() == summary.problems
+    assert audit_verify() is None
+
+
+def test_reset_never_removes_a_round_that_is_not_demo_data() -> None:
+    Round.objects.create(name="十四届市委第三轮巡察")
+    with pytest.raises(DemoRefused):
+        demo_load(reset=True)
+    assert Round.objects.count() == 1
+
+
+def test_the_demo_logins_authenticate_with_their_roles(summary: DemoSummary) -> None:
+    roles = {}
+    for login in DEMO_LOGINS:
+        user = authenticate(username=login.username, password=DEMO_PASSWORD)
+        assert user is not None, login.username
+        roles[login.username] = user.profile.role
+    assert roles == {
+        "office": Role.OFFICE,
+        "group1": Role.GROUP,
+        "unit1": Role.UNIT,
+        "supervisor": Role.SUPERVISOR,
+    }
+    office = authenticate(username="office", password=DEMO_PASSWORD)
+    assert office.is_staff and office.is_superuser
+    membership = GroupMembership.objects.get(user__username="group1")
+    assert membership.group.name == "市委第一巡察组"
+    liaison_unit = Unit.objects.get(liaisons__username="unit1")
+    assert liaison_unit.children.count() >= 2
+
+
+def test_every_demo_write_left_audit_rows(summary: DemoSummary) -> None:
+    audited = set(AuditEntry.objects.values_list("object_type", "object_id"))
+    for model in (Round, Group, Unit, Assignment, Problem, Measure, GroupMembership):
+        for pk in model.objects.values_list("pk", flat=True):
+            assert (model._meta.label_lower, str(pk)) in audited, (model, pk)
+    for event in ProblemEvent.objects.all():
+        if event.measure_id:
+            key, action = ("findings.measure", str(event.measure_id)), event.transition
+        else:
+            key, action = ("findings.problem", str(event.problem_id)), f"problem.{event.transition}"
+        assert AuditEntry.objects.filter(
+            object_type=key[0], object_id=key[1], action=action
+        ).exists(), event
+    for user in get_user_model().objects.all():
+        assert not AuditEntry.objects.filter(canonical__contains=user.password).exists()
+    assert audit_verify() is None
+
+
+def test_the_command_prints_the_address_and_the_logins_and_is_polite_the_second_time() -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    first = out.getvalue()
+    assert DEMO_URL in first
+    for login in DEMO_LOGINS:
+        assert login.username in first
+        assert login.role_label in first
+    assert DEMO_PASSWORD in first
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "--reset" in out.getvalue()
+    assert Round.objects.count() == 1
+
+
+@pytest.mark.shared
+def test_the_demo_contains_no_sentence_of_the_seed() -> None:
+    sources = "".join(
+        inspect.getsource(module) for module in (demo_module, demo_content, load_demo_command)
+    )
+    fragments = [part.strip() for part in re.split(r"[。；;\n]", seed_text())]
+    copied = [part for part in fragments if len(part) >= 24 and part in sources]
+    assert copied == []

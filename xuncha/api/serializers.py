@@ -1,0 +1,280 @@
+"""The API's shapes: rounds with their groups and units, units as a tree, problems as a ledger.
+
+Every serializer here is read-only. Querysets come from the selectors, already scoped to the
+user; a serializer never queries on its own (see the prefetching in ``views``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from xuncha.findings.models import (
+    Accountability,
+    Measure,
+    Outcome,
+    Problem,
+    ProblemStatus,
+    Qualifier,
+    RectificationKind,
+    Regulation,
+    RegulationAction,
+)
+from xuncha.rounds.models import Assignment, Group, Round, RoundKind, Unit
+
+
+def optional_choice(choices: type[models.TextChoices]) -> serializers.ChoiceField:
+    """A read-only choice that may be empty ("" when a source does not say).
+
+    Declared by hand because a read-only model field loses ``allow_blank``, and the schema
+    would then promise a value the data does not always have.
+    """
+    return serializers.ChoiceField(choices=choices.choices, allow_blank=True, read_only=True)
+
+
+class RoundRefSerializer(serializers.ModelSerializer):
+    """A round named from another record."""
+
+    class Meta:
+        model = Round
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class UnitRefSerializer(serializers.ModelSerializer):
+    """A unit named from another record."""
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class GroupRefSerializer(serializers.ModelSerializer):
+    """An inspection group named from another record."""
+
+    class Meta:
+        model = Group
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    """An inspection group of a round, with its leader."""
+
+    class Meta:
+        model = Group
+        fields = ["id", "name", "leader_name"]
+        read_only_fields = fields
+
+
+class ProblemCountsSerializer(serializers.Serializer):
+    """How many of a unit's problems stand in each status (one key per ``ProblemStatus``)."""
+
+    pending = serializers.IntegerField(help_text=ProblemStatus.PENDING.label)
+    in_progress = serializers.IntegerField(help_text=ProblemStatus.IN_PROGRESS.label)
+    closing_requested = serializers.IntegerField(help_text=ProblemStatus.CLOSING_REQUESTED.label)
+    closed = serializers.IntegerField(help_text=ProblemStatus.CLOSED.label)
+    total = serializers.IntegerField(help_text=_("合计"))
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """A unit inspected in a round, with its feedback date and its problems counted by status.
+
+    ``problem_counts`` comes from the serializer context (one grouped query for the whole
+    round), keyed by assignment id.
+    """
+
+    unit = UnitRefSerializer(read_only=True)
+    group = serializers.IntegerField(source="group_id", allow_null=True, read_only=True)
+    problem_counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "unit", "group", "feedback_date", "problem_counts"]
+        read_only_fields = fields
+
+    @extend_schema_field(ProblemCountsSerializer)
+    def get_problem_counts(self, assignment: Assignment) -> dict[str, int]:
+        counts: dict[int, dict[str, int]] = self.context.get("problem_counts", {})
+        empty = {status: 0 for status in ProblemStatus.values} | {"total": 0}
+        return counts.get(assignment.pk, empty)
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    """An inspection round with its groups."""
+
+    kind = optional_choice(RoundKind)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    groups = GroupSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "committee",
+            "term",
+            "sequence",
+            "start_date",
+            "end_date",
+            "description",
+            "facts",
+            "groups",
+        ]
+        read_only_fields = fields
+
+
+class RoundDetailSerializer(RoundSerializer):
+    """A round with the units the user may see in it.
+
+    The assignments are passed in the context (``assignments``), already scoped to the user,
+    so that a liaison sees only their own units of a round.
+    """
+
+    assignments = serializers.SerializerMethodField()
+
+    class Meta(RoundSerializer.Meta):
+        fields = [*RoundSerializer.Meta.fields, "assignments"]
+        read_only_fields = fields
+
+    @extend_schema_field(AssignmentSerializer(many=True))
+    def get_assignments(self, round_: Round) -> list[dict[str, Any]]:
+        assignments = self.context.get("assignments", [])
+        return AssignmentSerializer(assignments, many=True, context=self.context).data
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    """A unit in the tree of units, by ids.
+
+    A parent outside the user's scope shows as null: a liaison learns nothing of the units
+    above their own. Children come prefetched and scoped by the view.
+    """
+
+    parent = serializers.SerializerMethodField()
+    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "parent", "children"]
+        read_only_fields = fields
+
+    def get_parent(self, unit: Unit) -> int | None:
+        scope: set[int] | None = self.context.get("unit_scope")
+        if unit.parent_id is None or (scope is not None and unit.parent_id not in scope):
+            return None
+        return unit.parent_id
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    """A typed quantity stated in a measure, with the span of text it was read from."""
+
+    qualifier = optional_choice(Qualifier)
+    text = serializers.CharField(source="source_text", read_only=True)
+
+    class Meta:
+        model = Outcome
+        fields = ["kind", "value", "unit", "qualifier", "subject", "text", "start", "end"]
+        read_only_fields = fields
+
+
+class AccountabilitySerializer(serializers.ModelSerializer):
+    """People held to account, as a measure states it."""
+
+    text = serializers.CharField(source="source_text", read_only=True)
+
+    class Meta:
+        model = Accountability
+        fields = ["kind", "people", "unit", "text"]
+        read_only_fields = fields
+
+
+class RegulationSerializer(serializers.ModelSerializer):
+    """A rule issued or revised, as a measure states it."""
+
+    action = optional_choice(RegulationAction)
+    text = serializers.CharField(source="source_text", read_only=True)
+
+    class Meta:
+        model = Regulation
+        fields = ["title", "count", "action", "text"]
+        read_only_fields = fields
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    """A rectification measure with the outcomes, accountability and rules read from it."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+    accountability = AccountabilitySerializer(source="accountabilities", many=True, read_only=True)
+    regulations = RegulationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "ordinal",
+            "text",
+            "owner",
+            "department",
+            "deadline",
+            "status",
+            "status_label",
+            "outcomes",
+            "accountability",
+            "regulations",
+        ]
+        read_only_fields = fields
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    """A problem of the ledger (整改台账): where it was found, where it stands, its measures."""
+
+    round = RoundRefSerializer(source="assignment.round", read_only=True)
+    unit = UnitRefSerializer(source="assignment.unit", read_only=True)
+    group = GroupRefSerializer(source="assignment.group", read_only=True, allow_null=True)
+    rectification_kind = optional_choice(RectificationKind)
+    rectification_kind_label = serializers.CharField(
+        source="get_rectification_kind_display", read_only=True
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    measures = MeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "round",
+            "unit",
+            "group",
+            "ordinal",
+            "title",
+            "text",
+            "category",
+            "rectification_kind",
+            "rectification_kind_label",
+            "deadline",
+            "status",
+            "status_label",
+            "version",
+            "rectification_lead",
+            "measures",
+        ]
+        read_only_fields = fields
+
+
+class ProblemFilterSerializer(serializers.Serializer):
+    """The ledger's query parameters; validating them turns a bad value into a clear 400."""
+
+    round = serializers.IntegerField(required=False, min_value=1, help_text=_("轮次编号"))
+    unit = serializers.IntegerField(required=False, min_value=1, help_text=_("单位编号"))
+    group = serializers.IntegerField(required=False, min_value=1, help_text=_("巡察组编号"))
+    status = serializers.ChoiceField(
+        choices=ProblemStatus.choices, required=False, help_text=_("问题状态")
+    )

@@ -1,0 +1,137 @@
+"""The read-only JSON API: rounds, units and the ledger of problems.
+
+Every queryset comes from a selector, so a user reaches only what their role lets them see;
+anything else answers 404, as if it did not exist. The views only parse the query, ask the
+selectors and render.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from xuncha.api.serializers import (
+    ProblemFilterSerializer,
+    ProblemSerializer,
+    RoundDetailSerializer,
+    RoundSerializer,
+    UnitSerializer,
+)
+from xuncha.core.permissions import unit_ids_for_user
+from xuncha.findings.models import Problem
+from xuncha.findings.selectors import (
+    ledger_problems,
+    measures_prefetch,
+    problems_for_user,
+    status_counts_by_unit,
+)
+from xuncha.rounds.models import Group, Round, Unit
+from xuncha.rounds.selectors import assignments_for_user, rounds_for_user, units_for_user
+
+
+def groups_prefetch() -> Prefetch:
+    """A round's groups in their own order, without joining the round again."""
+    return Prefetch("groups", queryset=Group.objects.order_by("sequence", "name", "id"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("巡察轮次列表"), description=_("用户可见的巡察轮次及其巡察组。")),
+    retrieve=extend_schema(
+        summary=_("巡察轮次详情"),
+        description=_("轮次、巡察组，以及用户可见的被巡察单位（含反馈日期和各状态问题数）。"),
+    ),
+)
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rounds in which the user may see at least one unit."""
+
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet[Round]:
+        return rounds_for_user(self.request.user).prefetch_related(groups_prefetch())
+
+    def get_serializer_class(self) -> type[RoundSerializer]:
+        if self.action == "retrieve":
+            return RoundDetailSerializer
+        return RoundSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        round_ = self.get_object()
+        assignments = list(
+            assignments_for_user(request.user).filter(round=round_).order_by("position", "id")
+        )
+        counts = status_counts_by_unit(
+            problems_for_user(request.user).filter(assignment__round=round_)
+        )
+        context = {
+            **self.get_serializer_context(),
+            "assignments": assignments,
+            "problem_counts": counts,
+        }
+        return Response(RoundDetailSerializer(round_, context=context).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("被巡察单位列表"), description=_("用户可见的单位，含上下级关系。")
+    ),
+    retrieve=extend_schema(summary=_("被巡察单位详情"), description=_("单位及其上下级。")),
+)
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Units the user may see, as a tree by ids."""
+
+    lookup_value_converter = "int"
+    serializer_class = UnitSerializer
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        visible = units_for_user(self.request.user)
+        return visible.prefetch_related(
+            Prefetch("children", queryset=visible.only("id", "parent_id", "name"))
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "unit_scope": self.unit_scope}
+
+    @cached_property
+    def unit_scope(self) -> set[int] | None:
+        """The ids of the units this user may see (None: all), to hide parents beyond them."""
+        return unit_ids_for_user(self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("整改台账"),
+        description=_(
+            "用户可见的问题，含整改措施、成效、追责问责和建章立制；可按轮次、单位、巡察组和状态筛选。"
+        ),
+        parameters=[ProblemFilterSerializer],
+    ),
+    retrieve=extend_schema(
+        summary=_("问题详情"), description=_("问题及其整改措施、成效、追责问责和建章立制。")
+    ),
+)
+class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
+    """The ledger (整改台账): problems in scope with their measures and what was read from them."""
+
+    lookup_value_converter = "int"
+    serializer_class = ProblemSerializer
+
+    def get_queryset(self) -> QuerySet[Problem]:
+        filters: dict[str, Any] = {}
+        if self.action == "list":
+            query = ProblemFilterSerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            filters = query.validated_data
+        return ledger_problems(
+            self.request.user,
+            round_id=filters.get("round"),
+            group_id=filters.get("group"),
+            unit_id=filters.get("unit"),
+            status=filters.get("status"),
+        ).prefetch_related(measures_prefetch())

@@ -1,0 +1,316 @@
+"""Finding accountability (追责问责) and regulations (建章立制) in a measure's text.
+
+Part of :mod:`xuncha.text.quantities`, which re-exports everything public here; split off to
+keep modules small. Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xuncha.text._numbers import (
+    CLAUSE_BREAKS,
+    NUMBER,
+    NUMBER_START,
+    clause_start,
+    mask_quoted,
+    parse_number,
+    quoted_regions,
+)
+
+
+@dataclass(frozen=True)
+class AccountabilityFact:
+    """People held to account by one kind of sanction, as the text states it.
+
+    ``people`` is None when the text names the sanction without a count
+    ("对有关人员予以问责"); ``unit`` is the measure word (名, 人, 人次, 位) or "".
+    """
+
+    kind: (
+        str  # 追责问责, 批评教育, 书面检查, 诫勉谈话, 提醒谈话, 通报批评, 组织处理, 党纪政务处分 …
+    )
+    people: int | None
+    unit: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RegulationFact:
+    """A rule or system issued or revised: one 《title》, or a count of unnamed ones.
+
+    ``title`` is the text between 《 and 》 exactly as written (spaces, nested brackets, damaged
+    characters kept), or None for a count ("制度14项" has count 14). ``action`` is issued,
+    revised, or "" when the text does not say.
+    """
+
+    title: str | None
+    count: int
+    action: str  # "issued" | "revised" | ""
+    text: str
+    start: int
+    end: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Accountability
+
+# Sanctions as written, mapped to the kind they are filed under. 问责 and 追责 alone mean the
+# same as 追责问责; old and short names map to the current ones.
+_SANCTIONS: dict[str, str] = {
+    "追责问责": "追责问责",
+    "问责": "追责问责",
+    "追责": "追责问责",
+    "批评教育": "批评教育",
+    "书面检查": "书面检查",
+    "书面检讨": "书面检查",
+    "诫勉谈话": "诫勉谈话",
+    "诫勉": "诫勉谈话",
+    "提醒谈话": "提醒谈话",
+    "谈话提醒": "提醒谈话",
+    "通报批评": "通报批评",
+    "组织处理": "组织处理",
+    "党纪政务处分": "党纪政务处分",
+    "党纪处分": "党纪处分",
+    "政务处分": "政务处分",
+    "政纪处分": "政务处分",
+}
+_UMBRELLA = "追责问责"  # the heading under which the specific kinds are usually listed
+_SANCTION = re.compile(
+    r"(?P<lead>责令(?:作出|写出)?)?(?P<kind>"
+    + "|".join(sorted(_SANCTIONS, key=len, reverse=True))
+    + ")(?!制|机制|条例|办法|规定|规则)"  # 问责制, 处分条例: the rule, not a sanction
+)
+_PEOPLE = rf"{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?P<unit>人次|名|人|位)"
+_PEOPLE_AFTER = re.compile(
+    rf"(?:共|了)?(?:相关)?(?:责任人|人员|干部|党员|同志)?(?:共|了)?{_PEOPLE}"
+)
+_PEOPLE_BEFORE = re.compile(_PEOPLE)
+_JOINED_COUNTS = re.compile(r"[^0-9０-９]{0,8}(?:和|及|与)")
+_PEOPLE_REACH = 30  # how far before a sanction its count may stand (对3名干部予以…)
+
+
+def find_accountability(text: str) -> tuple[AccountabilityFact, ...]:
+    """Every sanction the text reports, with its number of people when it states one.
+
+    Deterministic rules: a count right after the sanction (批评教育4人次) wins over one before it
+    in the same clause (对3名干部予以追责问责). Mentions without a count are kept once per
+    kind, and dropped when the same kind is counted elsewhere in the text; a bare 追责问责 is
+    also dropped as soon as any sanction is counted, since it is then the heading of those.
+    Nothing inside “…” or 《…》 is read.
+    """
+    masked = mask_quoted(text)
+    facts: list[AccountabilityFact] = []
+    floor = 0  # a count before a sanction may not reach back past the previous fact
+    for match in _SANCTION.finditer(masked):
+        fact = _counted_after(text, masked, match) or _counted_before(text, masked, match, floor)
+        if fact is None:
+            start, end = match.start(), match.end()
+            fact = AccountabilityFact(
+                _SANCTIONS[match["kind"]], None, "", text[start:end], start, end
+            )
+        facts.append(fact)
+        floor = fact.end
+    return _without_repeated_mentions(facts)
+
+
+def _counted_after(text: str, masked: str, match: re.Match[str]) -> AccountabilityFact | None:
+    people = _PEOPLE_AFTER.match(masked, match.end())
+    number = parse_number(people["num"]) if people else None
+    if people is None or number is None or number != int(number):
+        return None
+    start, end = match.start(), people.end()
+    kind = _SANCTIONS[match["kind"]]
+    return AccountabilityFact(kind, int(number), people["unit"], text[start:end], start, end)
+
+
+def _counted_before(
+    text: str, masked: str, match: re.Match[str], floor: int
+) -> AccountabilityFact | None:
+    window_start = max(floor, clause_start(masked, match.start(), CLAUSE_BREAKS + "、"))
+    window_start = max(window_start, match.start() - _PEOPLE_REACH)
+    candidates = list(_PEOPLE_BEFORE.finditer(masked, window_start, match.start()))
+    if not candidates:
+        return None
+    # 对3名处级干部和5名科级干部进行…: counts joined by 和 add up
+    chain = [candidates[-1]]
+    for earlier in reversed(candidates[:-1]):
+        joined = _JOINED_COUNTS.fullmatch(masked, earlier.end(), chain[0].start())
+        if not joined or earlier["unit"] != chain[0]["unit"]:
+            break
+        chain.insert(0, earlier)
+    numbers = [parse_number(people["num"]) for people in chain]
+    if any(number is None or number != int(number) for number in numbers):
+        return None
+    total = sum(int(number) for number in numbers if number is not None)
+    first = chain[0].start()
+    start = first - 1 if masked[first - 1 : first] == "对" else first
+    end = match.end()
+    kind = _SANCTIONS[match["kind"]]
+    return AccountabilityFact(kind, total, chain[0]["unit"], text[start:end], start, end)
+
+
+def _without_repeated_mentions(facts: list[AccountabilityFact]) -> tuple[AccountabilityFact, ...]:
+    counted = {fact.kind for fact in facts if fact.people is not None}
+    kept: list[AccountabilityFact] = []
+    mentioned: set[str] = set()
+    for fact in facts:
+        if fact.people is None:
+            if fact.kind in counted or fact.kind in mentioned:
+                continue
+            if fact.kind == _UMBRELLA and counted:
+                continue
+            mentioned.add(fact.kind)
+        kept.append(fact)
+    return tuple(kept)
+
+
+# ---------------------------------------------------------------------------------------------
+# Regulations
+
+_ISSUING = (
+    "审议通过",
+    "建立健全",
+    "出台",
+    "制定",
+    "印发",
+    "建立",
+    "起草",
+    "发布",
+    "下发",
+    "颁布",
+    "编制",
+)
+_REVISING = ("修订完善", "修改完善", "健全完善", "修订", "修改", "修正", "完善", "健全")
+_VERB = "|".join(sorted(_ISSUING + _REVISING, key=len, reverse=True))
+# Verbs chained by 和/并 act together; the first one names the action (建立和修订完善 → issued).
+_VERB_PHRASE = rf"(?:{_VERB})(?:(?:和|并|及|与|、|并报请|报请)?(?:{_VERB}))*了?"
+_VERB_BEFORE = re.compile(rf"(?:{_VERB_PHRASE})$")
+_FIRST_VERB = re.compile(_VERB)
+# A title right after these is studied, implemented or promoted, not issued by the unit.
+_STUDY_BEFORE = re.compile(
+    "(?:学习贯彻|贯彻落实|学习|贯彻|落实|解读|宣传|宣讲|研读|依据|根据|按照|对照|遵照|参照"
+    "|执行|推介|围绕|(?<![工合操协创运写动])作)了?$"
+)
+# A title followed by these names a course, a talk, a programme or a publication.
+_NOT_A_RULE_AFTER = re.compile(
+    "等?(?:课程|报告|讲座|视频|节目|专题片|栏目|一书|杂志|期刊|报纸|摘要|知识竞赛|读本|刊发|播放"
+    "|调研报告|学习报告会|[0-9０-９]+(?:篇|期))"
+)
+_RULE_WORDS = (
+    "办法", "规定", "制度", "意见", "方案", "细则", "条例", "规则", "体系", "机制", "清单",
+    "准则", "通知", "规程", "规范", "标准", "守则", "决定", "纲要", "要点", "指引", "指南",
+)  # fmt: skip
+# Titles of documents that report or publish rather than rule, whatever verb precedes them.
+_NOT_A_RULE_TITLE = ("报告", "报", "参阅", "内参", "文集", "读本", "教材", "汇编", "选编", "片")
+_TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]*[)）]|[>〉])+$")  # (试行), nested <…> endings
+_TITLE_SEPARATOR = re.compile("(?:、|和|及|与|以及)?")
+_RULE_NOUN = "规章制度|制度文件|制度机制|制度|规章|规定|办法|文件|机制"
+_GROUP_TOTAL = re.compile(
+    rf"等(?P<total>{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)(?:{_RULE_NOUN}))"
+)
+_COUNTED = (
+    re.compile(
+        rf"建章立制(?:共计|共|达)?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+    ),
+    re.compile(
+        rf"(?P<verb>{_VERB_PHRASE})?(?:各项|各类|相关|有关)?(?:规章制度|制度机制|制度文件|制度|规章)"
+        rf"(?:共计|共|达)?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+    ),
+    re.compile(
+        rf"(?P<verb>{_VERB_PHRASE})?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+        rf"(?:各项|相关)?(?:{_RULE_NOUN})"
+    ),
+)
+
+
+def find_regulations(text: str) -> tuple[RegulationFact, ...]:
+    """Rules and systems the text says were issued or revised, in text order.
+
+    A 《title》 is a regulation unless a study verb precedes it (学习, 贯彻落实, 解读 …) or a
+    course, talk or publication word follows it (课程, 报告, 10篇 …); beyond that it needs an
+    issuing or revising verb right before it (出台, 制定, 修订完善 …) or a rule word at its end
+    (办法, 规定, 制度, 实施意见, 体系(试行) …). Titles written back to back share that verb.
+    "《A》《B》等25项制度" gives one fact per title (count 1) and one fact without a title for the
+    remaining 23, so the counts of the span add up to 25. Unnamed counts ("制度14项",
+    "修订完善12项规章制度", "建章立制30余项") give one fact with title None; rules named
+    neither by a title nor by a count ("建立联席会议机制") are not reported.
+    """
+    masked = mask_quoted(text)
+    facts: list[RegulationFact] = []
+    for group in _title_groups(text):
+        facts.extend(_titled(text, group))
+    taken = [(fact.start, fact.end) for fact in facts]
+    for pattern in _COUNTED:
+        for match in pattern.finditer(masked):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            fact = _counted(text, match)
+            if fact is not None:
+                facts.append(fact)
+                taken.append((fact.start, fact.end))
+    return tuple(sorted(facts, key=lambda fact: fact.start))
+
+
+def _title_groups(text: str) -> list[list[tuple[int, int]]]:
+    """Outermost 《…》 spans (including the brackets), grouped when written back to back."""
+    titles = [
+        (start - 1, end + 1) for start, end in quoted_regions(text) if text[start - 1] == "《"
+    ]
+    groups: list[list[tuple[int, int]]] = []
+    for title in titles:
+        if groups and _TITLE_SEPARATOR.fullmatch(text[groups[-1][-1][1] : title[0]]):
+            groups[-1].append(title)
+        else:
+            groups.append([title])
+    return groups
+
+
+def _titled(text: str, group: list[tuple[int, int]]) -> list[RegulationFact]:
+    first, last = group[0][0], group[-1][1]
+    before = text[clause_start(text, first) : first]
+    if _STUDY_BEFORE.search(before) or _NOT_A_RULE_AFTER.match(text, last):
+        return []
+    verb = _VERB_BEFORE.search(before)
+    action = _action(verb.group()) if verb else ""
+    total = _GROUP_TOTAL.match(text, last)
+    facts = [
+        RegulationFact(text[start + 1 : end - 1], 1, action, text[start:end], start, end)
+        for start, end in group
+        if _may_be_rule(text[start + 1 : end - 1], verb is not None or total is not None)
+    ]
+    if total:
+        number = parse_number(total["num"])
+        rest = int(number) - len(facts) if number is not None else 0
+        if rest > 0:
+            start, end = total.start("total"), total.end("total")
+            facts.append(RegulationFact(None, rest, action, text[start:end], start, end))
+    return facts
+
+
+def _may_be_rule(title: str, stated: bool) -> bool:
+    """Whether a title names a rule; ``stated`` when the text says one was issued or revised."""
+    ending = _TRAILING_NOTE.sub("", title)
+    if ending.endswith(_NOT_A_RULE_TITLE):
+        return False
+    return stated or ending.endswith(_RULE_WORDS)
+
+
+def _counted(text: str, match: re.Match[str]) -> RegulationFact | None:
+    number = parse_number(match["num"])
+    if number is None or number != int(number) or number < 1:
+        return None
+    verb = match.groupdict().get("verb")
+    action = "issued" if match.group().startswith("建章立制") else _action(verb or "")
+    start, end = match.start(), match.end()
+    return RegulationFact(None, int(number), action, text[start:end], start, end)
+
+
+def _action(verb_phrase: str) -> str:
+    first = _FIRST_VERB.search(verb_phrase)
+    if first is None:
+        return ""
+    return "revised" if first.group() in _REVISING else "issued"

@@ -1,0 +1,138 @@
+"""Forms of the web pages: a measure's edit, the ledger's filter, the digest import steps."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.findings.models import ProblemStatus
+from xuncha.rounds.models import Group
+from xuncha.rounds.selectors import groups_for_user, rounds_for_user, units_for_user
+
+
+class MeasureForm(forms.Form):
+    """A measure's wording, owner, department and deadline (责任清单)."""
+
+    text = forms.CharField(label=_("措施内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    owner = forms.CharField(label=_("责任领导"), max_length=64, required=False)
+    department = forms.CharField(label=_("责任部门"), max_length=100, required=False)
+    deadline = forms.DateField(
+        label=_("完成时限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return f"{obj.round.name} · {obj.name}"
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger's filter (GET); every choice comes from what the user may see."""
+
+    round = forms.ModelChoiceField(
+        label=_("轮次"), queryset=None, required=False, empty_label=_("全部轮次")
+    )
+    group = GroupChoiceField(
+        label=_("巡察组"), queryset=None, required=False, empty_label=_("全部巡察组")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("单位"), queryset=None, required=False, empty_label=_("全部单位")
+    )
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部状态")), *ProblemStatus.choices],
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds_for_user(user).order_by("-id")
+        self.fields["group"].queryset = groups_for_user(user).order_by("round_id", "sequence", "id")
+        self.fields["unit"].queryset = units_for_user(user).order_by("name")
+
+    def filters(self) -> dict[str, Any]:
+        """The filters that validated (an invalid or out-of-scope value filters nothing)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "round_id": data["round"].pk if data.get("round") else None,
+            "group_id": data["group"].pk if data.get("group") else None,
+            "unit_id": data["unit"].pk if data.get("unit") else None,
+            "status": data.get("status") or None,
+        }
+
+
+class DigestUploadForm(forms.Form):
+    """Step 1 of an import: the digest file (.txt) and the round it goes into."""
+
+    file = forms.FileField(
+        label=_("摘编文件"),
+        allow_empty_file=True,  # the parser reports an empty file with its line
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
+        help_text=_("UTF-8 编码的 .txt 文本，格式同公开发布的整改摘编。"),
+    )
+    round_name = forms.CharField(
+        label=_("导入到轮次"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "round-names", "autocomplete": "off"}),
+        help_text=_("选择已有轮次，或填写新轮次名称；留空则使用摘编导语中的轮次名称。"),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = settings.XUNCHA_DIGEST_MAX_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("文件过大（%(size)s），上限为 %(limit)s。")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        if not (upload.name or "").lower().endswith(".txt"):
+            raise forms.ValidationError(_("只能导入 .txt 文本文件。"))
+        return upload
+
+
+class DigestConfirmForm(forms.Form):
+    """Step 3 of an import: the previewed file's content, carried back with its SHA-256."""
+
+    content = forms.CharField(widget=forms.HiddenInput, strip=False)
+    sha256 = forms.CharField(widget=forms.HiddenInput, min_length=64, max_length=64)
+    file_name = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    round_name = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    @staticmethod
+    def initial_for(data: bytes, *, file_name: str, round_name: str) -> dict[str, str]:
+        return {
+            "content": base64.b64encode(data).decode("ascii"),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "file_name": file_name,
+            "round_name": round_name,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            data = base64.b64decode(cleaned["content"], validate=True)
+        except (binascii.Error, ValueError):
+            raise forms.ValidationError(_("预览的文件内容已损坏，请重新上传。")) from None
+        if hashlib.sha256(data).hexdigest() != cleaned["sha256"].lower():
+            raise forms.ValidationError(
+                _("文件内容与预览时不一致（SHA-256 校验失败），请重新上传。")
+            )
+        if len(data) > settings.XUNCHA_DIGEST_MAX_BYTES:
+            raise forms.ValidationError(_("文件过大，请重新上传。"))
+        cleaned["data"] = data
+        return cleaned

@@ -1,0 +1,168 @@
+"""A problem's history as the problem page shows it: who, when, what, before → after."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+
+from xuncha.core.models import AuditEntry
+from xuncha.findings.models import MeasureStatus, ProblemEvent, ProblemStatus
+from xuncha.findings.workflow import MEASURE_TRANSITIONS, PROBLEM_TRANSITIONS
+
+# Bookkeeping columns that say nothing to a reader of the history.
+HIDDEN_KEYS = {"id", "version", "created_at", "updated_at", "problem_id", "assignment_id"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one audit row: its label and its value before and after."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    who: str
+    what: str
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+
+
+def person_name(user: Any, fallback: str = "") -> str:
+    """A user's display name (profile name, full name or username); 系统 when there is none."""
+    if user is None:
+        return fallback if fallback and fallback != "system" else _("系统")
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.display_name:
+        return profile.display_name
+    return user.get_full_name() or user.get_username()
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of an audit action such as ``measure.update`` or ``problem.start``."""
+    fixed = {
+        "problem.create": _("新建问题"),
+        "measure.create": _("新建整改措施"),
+        "measure.update": _("修改整改措施"),
+    }
+    if action in fixed:
+        return fixed[action]
+    kind, _dot, name = action.partition(".")
+    table = {"problem": PROBLEM_TRANSITIONS, "measure": MEASURE_TRANSITIONS}.get(kind, {})
+    transition = table.get(name)
+    if transition is None:
+        return action
+    label = str(transition.label)
+    return _("措施：%(label)s") % {"label": label} if kind == "measure" else label
+
+
+def _model_field(object_type: str, key: str) -> models.Field | None:
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+    for candidate in model._meta.concrete_fields:
+        if key in (candidate.name, candidate.attname):
+            return candidate
+    try:
+        found = model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+    return found if isinstance(found, models.Field) else None
+
+
+def _display(model_field: models.Field | None, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
+
+
+def _is_empty(value: Any) -> bool:
+    return value in (None, "", [], {})
+
+
+def entry_changes(entry: AuditEntry) -> list[Change]:
+    """The fields an audit row changed (for a creation: the values it was created with)."""
+    before = entry.before or {}
+    after = entry.after or {}
+    changes = []
+    for key in [*before, *(key for key in after if key not in before)]:
+        if key in HIDDEN_KEYS:
+            continue
+        old, new = before.get(key), after.get(key)
+        if old == new or (_is_empty(old) and _is_empty(new)) or (not before and _is_empty(new)):
+            continue
+        model_field = _model_field(entry.object_type, key)
+        label = (
+            str(model_field.verbose_name) if model_field else {"reason": _("理由")}.get(key, key)
+        )
+        changes.append(Change(label, _display(model_field, old), _display(model_field, new)))
+    return changes
+
+
+def audit_rows(
+    entries: Iterable[AuditEntry], measure_ordinals: dict[int, int] | None = None
+) -> list[HistoryRow]:
+    """Audit rows for display; a measure is named by its place (第2项措施) when it still exists."""
+    ordinals = measure_ordinals or {}
+    rows = []
+    for entry in entries:
+        subject = entry.object_repr
+        if entry.object_type == "findings.measure" and entry.object_id.isdigit():
+            ordinal = ordinals.get(int(entry.object_id))
+            if ordinal is not None:
+                subject = _("第%(n)s项措施") % {"n": ordinal}
+        rows.append(
+            HistoryRow(
+                at=entry.at,
+                who=person_name(entry.actor, entry.actor_name),
+                what=action_label(entry.action),
+                subject=subject,
+                changes=entry_changes(entry),
+            )
+        )
+    return rows
+
+
+def event_rows(events: Iterable[ProblemEvent]) -> list[HistoryRow]:
+    rows = []
+    for event in events:
+        name = event.transition.removeprefix("measure.")
+        table = MEASURE_TRANSITIONS if event.measure_id else PROBLEM_TRANSITIONS
+        choices = MeasureStatus.choices if event.measure_id else ProblemStatus.choices
+        status_labels = {value: str(label) for value, label in choices}
+        transition = table.get(name)
+        what = str(transition.label) if transition else event.transition
+        subject = _("第%(n)s项措施") % {"n": event.measure.ordinal} if event.measure else ""
+        rows.append(
+            HistoryRow(
+                at=event.at,
+                who=person_name(event.actor),
+                what=what,
+                subject=subject,
+                changes=[
+                    Change(
+                        _("状态"),
+                        status_labels.get(event.from_status, event.from_status) or "—",
+                        status_labels.get(event.to_status, event.to_status),
+                    )
+                ],
+                reason=event.reason,
+            )
+        )
+    return rows

@@ -1,0 +1,98 @@
+"""Template helpers of the web pages: marked figures, status badges, empty values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import cn2an
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from xuncha.core.models import Role
+from xuncha.core.permissions import may_import, role_of
+from xuncha.web.history import person_name
+from xuncha.web.marking import kind_label, mark_outcomes, qualifier_label
+
+register = template.Library()
+
+
+@register.filter
+def marked_measure(measure: Any) -> SafeString:
+    """A measure's text with its stored outcomes' figures marked (outcomes prefetched)."""
+    return mark_outcomes(measure.text, measure.outcomes.all())
+
+
+@register.filter
+def outcome_kind(kind: str) -> str:
+    """The Chinese label of an outcome kind code."""
+    return kind_label(kind)
+
+
+@register.filter
+def qualifier(code: str | None) -> str:
+    """The Chinese label of a qualifier code."""
+    return qualifier_label(code)
+
+
+@register.filter
+def or_unset(value: Any) -> Any:
+    """The value, or 未设定 when it is empty (dates, groups, names)."""
+    if value is None or value == "":
+        return format_html('<span class="unset">{}</span>', _("未设定"))
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return date_format(value, "Y-m-d")
+    return value
+
+
+@register.filter
+def figures_summary(measure: Any) -> str:
+    """What was read from a measure's text (3项数字、1项制度), leaving out what is absent."""
+    parts = []
+    for count, label in (
+        (len(measure.outcomes.all()), _("%(n)s项数字")),
+        (len(measure.accountabilities.all()), _("%(n)s项追责问责")),
+        (len(measure.regulations.all()), _("%(n)s项制度")),
+    ):
+        if count:
+            parts.append(label % {"n": count})
+    return "、".join(parts)
+
+
+@register.filter
+def measure_ordinal(number: int) -> str:
+    """一是, 二是 … as the digest numbers its measures."""
+    try:
+        return _("%(number)s是") % {"number": cn2an.an2cn(number)}
+    except ValueError:
+        return str(number)
+
+
+@register.simple_tag
+def status_badge(status: str, label: str) -> SafeString:
+    """A coloured badge for a problem or measure status."""
+    return format_html('<span class="badge badge-{}">{}</span>', status, label)
+
+
+@register.filter
+def may_import_digest(user: Any) -> bool:
+    """Whether the user may import digests (the inspection office)."""
+    return may_import(user)
+
+
+@register.simple_tag
+def user_display(user: Any) -> str:
+    """The signed-in user's display name."""
+    return person_name(user)
+
+
+@register.simple_tag
+def user_role(user: Any) -> str:
+    """The label of the user's role, or 未分配角色 for a user without a profile."""
+    role = role_of(user)
+    if role is None:
+        return _("未分配角色")
+    return str(dict(Role.choices).get(role, role))

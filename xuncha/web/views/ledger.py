@@ -1,0 +1,42 @@
+"""The ledger (整改台账): every problem in scope, filtered and paged."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from xuncha.findings.selectors import ledger_problems, measure_progress
+from xuncha.web.forms import LedgerFilterForm
+
+LEDGER_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    """A page of the ledger; an HTMX request aimed at the results gets the results alone.
+
+    The measure counts come from one aggregate over this page's problems only, so the page
+    costs the same whether the table holds a hundred problems or a hundred thousand.
+    """
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    problems = ledger_problems(request.user, **form.filters())
+    page = Paginator(problems, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    progress = measure_progress([problem.pk for problem in rows])
+    empty = {"total": 0, "done": 0}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(problem, progress.get(problem.pk, empty)) for problem in rows],
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+    }
+    partial = request.htmx and request.htmx.target == "ledger-results"
+    template = "web/_ledger_results.html" if partial else "web/ledger.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
