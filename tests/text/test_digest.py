@@ -404,9 +404,9 @@ def test_batch_size_disagreeing_with_the_units_is_warned() -> None:
 @pytest.mark.parametrize("text", ["", "   \n\n\t\u3000\n"])
 def test_empty_input_is_refused(text: str) -> None:
     error = raise_error(text)
-    assert error.line is None
+    assert error.line == 1
     assert "空" in error.message
-    assert str(error) == error.message
+    assert str(error) == f"第1行: {error.message}"
 
 
 def test_problem_without_rectification_names_its_line() -> None:
@@ -532,12 +532,14 @@ def test_text_with_a_bom_reads_like_text() -> None:
 
 def test_binary_bytes_are_refused() -> None:
     error = raise_error(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert error.line is None
+    assert error.line == 3  # the line of the first NUL byte
     assert "二进制" in error.message
 
 
 def test_text_with_nul_characters_is_refused() -> None:
-    assert "二进制" in raise_error("区档案馆\x00").message
+    error = raise_error("区档案馆\n\n问题：x\x00")
+    assert "二进制" in error.message
+    assert error.line == 3
 
 
 def test_gb18030_bytes_are_read_with_a_warning() -> None:

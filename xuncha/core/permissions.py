@@ -29,8 +29,19 @@ def sees_every_unit(user: Any) -> bool:
 def unit_ids_for_user(user: Any) -> set[int] | None:
     """The ids of units a user may see, or None meaning every unit.
 
-    A liaison sees their own units and everything below them in the tree.
+    A liaison sees their own units and everything below them in the tree. The answer is kept
+    on the user object for the rest of the request, since every selector asks.
     """
+    cached = getattr(user, "_xuncha_unit_ids", False)
+    if cached is not False:
+        return cached
+    scope = _unit_ids_for_user(user)
+    if getattr(user, "is_authenticated", False):
+        user._xuncha_unit_ids = scope
+    return scope
+
+
+def _unit_ids_for_user(user: Any) -> set[int] | None:
     from xuncha.rounds.models import Unit
 
     role = role_of(user)

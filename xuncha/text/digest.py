@@ -137,7 +137,8 @@ def _decode(data: str | bytes) -> tuple[str, list[DigestWarning]]:
     """Turn the input into text, refusing binary data; strip a byte-order mark."""
     if isinstance(data, str):
         if "\x00" in data:
-            raise DigestError("内容含有二进制数据(NUL字符)，不是文本")
+            line = data.count("\n", 0, data.index("\x00")) + 1
+            raise DigestError("内容含有二进制数据(NUL字符)，不是文本", line)
         return data.removeprefix("\ufeff"), []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows "Unicode" text is UTF-16 with a byte-order mark; its NUL bytes are not binary.
@@ -146,7 +147,8 @@ def _decode(data: str | bytes) -> tuple[str, list[DigestWarning]]:
         except UnicodeDecodeError as error:
             raise DigestError("文件标明为UTF-16编码，但无法按UTF-16解码") from error
     if b"\x00" in data:
-        raise DigestError("文件是二进制数据(含NUL字节)，不是文本文件")
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise DigestError("文件是二进制数据(含NUL字节)，不是文本文件", line)
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8"), []
@@ -184,7 +186,7 @@ def _parse_text(text: str, warnings: list[DigestWarning]) -> ParsedDigest:
     warnings.extend(_damaged_character_warnings(raw_lines))
     lines = [_Line(number, raw.strip()) for number, raw in enumerate(raw_lines, 1) if raw.strip()]
     if not lines:
-        raise DigestError("文件为空，没有任何内容")
+        raise DigestError("文件为空，没有任何内容", 1)
     byline: str | None = None
     if len(lines) > 1 and _is_byline(lines[-1].text):
         byline = lines.pop().text
