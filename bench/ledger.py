@@ -23,6 +23,7 @@ import datetime as dt
 import math
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -447,6 +448,7 @@ def run_one(database: str, problems: int, repetitions: int, explain: bool = Fals
         connection.close()
         if database == "postgres":
             postgres_drop(url)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

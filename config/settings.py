@@ -69,7 +69,10 @@ INSTALLED_APPS = [
     "xuncha.core",
     "xuncha.rounds",
     "xuncha.findings",
+    "xuncha.rectification",
+    "xuncha.notifications",
     "xuncha.digests",
+    "xuncha.clocks",
     "xuncha.api",
     "xuncha.web",
 ]
@@ -157,8 +160,24 @@ WHITENOISE_USE_FINDERS = DEBUG or env_flag("XUNCHA_TESTING")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 # A digest is a few hundred kilobytes at most; refuse anything far larger early.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Mail: Django's settings from the environment; the console backend prints mail when no
+# server is configured (an intranet pilot sees the inbox either way).
+EMAIL_BACKEND = os.environ.get(
+    "XUNCHA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("XUNCHA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("XUNCHA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("XUNCHA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("XUNCHA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("XUNCHA_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("XUNCHA_EMAIL_FROM", "xuncha@localhost")
+XUNCHA_SITE_URL = os.environ.get("XUNCHA_SITE_URL", "http://127.0.0.1:8000")
+
+XUNCHA_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("XUNCHA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+)
 XUNCHA_DIGEST_MAX_BYTES = int(os.environ.get("XUNCHA_DIGEST_MAX_BYTES", str(2 * 1024 * 1024)))
 
 REST_FRAMEWORK = {

@@ -65,3 +65,20 @@ def make_problem(
         measures=[MeasureInput(text=text) for text in measures],
         start=start,
     )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_upload(name: str = "佐证.pdf", content: bytes = PDF_BYTES) -> Any:
+    """An uploaded file as a form would deliver it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def make_evidence(problem: Problem, actor: Any = None, **extra: Any) -> Any:
+    """Attach an evidence file to a problem through the service."""
+    from xuncha.rectification.services import evidence_add
+
+    return evidence_add(actor=actor, problem=problem, upload=make_upload(**extra))

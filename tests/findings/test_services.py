@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_assignment, make_office_user, make_problem
+from tests.factories import make_assignment, make_evidence, make_office_user, make_problem
 from xuncha.core.models import AuditEntry
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import MeasureStatus, ProblemEvent, ProblemStatus
@@ -84,10 +84,14 @@ def test_asking_for_closing_with_an_unfinished_measure_is_refused():
         problem_transition(actor=None, problem=problem, name="request_closing")
 
 
-def test_the_closing_path_runs_through_the_workflow():
+def test_the_closing_path_runs_through_the_workflow(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     problem = make_problem()
     for measure in problem.measures.all():
         measure_transition(actor=None, measure=measure, name="complete")
+    with pytest.raises(TransitionRefused, match="佐证"):
+        problem_transition(actor=None, problem=problem, name="request_closing")
+    make_evidence(problem)
     problem = problem_transition(actor=None, problem=problem, name="request_closing")
     assert problem.status == ProblemStatus.CLOSING_REQUESTED
     with pytest.raises(TransitionRefused, match="理由"):

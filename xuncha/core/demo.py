@@ -160,10 +160,13 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
             group=groups[plan.group - 1],
             feedback_date=_day(today, plan.feedback),
         )
-        unit_actor = users["unit1"] if _under(plan.name, LIAISON_UNIT) else office
+        if plan.name == LIAISON_UNIT:
+            _liaison_ensure(office, unit, users["unit1"])
+        # The unit's own steps are taken by its liaison where the demo has one, else by the
+        # system on its behalf: the office reviews, and may not close what it asked to close.
+        unit_actor = users["unit1"] if _under(plan.name, LIAISON_UNIT) else None
         for problem_plan in plan.problems:
             _problem_load(problem_plan, assignment, today, fill, office, unit_actor)
-    _liaison_ensure(office, units[LIAISON_UNIT], users["unit1"])
     return demo_summary()
 
 

@@ -73,6 +73,8 @@ def unit_subtree_ids(roots: set[int], edges: Any) -> set[int]:
 
 def may_edit_unit(user: Any, unit_id: int) -> bool:
     """The office edits everything; a liaison edits the rectification of their own units."""
+    if user is None:
+        return True
     role = role_of(user)
     if role == Role.OFFICE:
         return True
@@ -85,3 +87,33 @@ def may_edit_unit(user: Any, unit_id: int) -> bool:
 def may_import(user: Any) -> bool:
     """Only the inspection office imports digests and sets up rounds."""
     return role_of(user) == Role.OFFICE
+
+
+def acting_role(user: Any, assignment: Any) -> str | None:
+    """The part ``user`` plays for one unit in one round, or None when they may not act there.
+
+    The office acts everywhere; a liaison for units in their scope; a group member for the
+    units their group is assigned to in that round; a supervisor never acts. ``None`` as the
+    user is the system itself (imports, the demo).
+    """
+    from xuncha.core.workflow import SYSTEM
+
+    if user is None:
+        return SYSTEM
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return Role.OFFICE
+    if role == Role.UNIT:
+        scope = unit_ids_for_user(user)
+        return Role.UNIT if scope is not None and assignment.unit_id in scope else None
+    if role == Role.GROUP:
+        if assignment.group_id is None:
+            return None
+        is_member = assignment.group.members.filter(pk=user.pk).exists()
+        return Role.GROUP if is_member else None
+    return None
+
+
+def may_read_audit(user: Any) -> bool:
+    """The office and the supervisors browse the audit log."""
+    return role_of(user) in {Role.OFFICE, Role.SUPERVISOR}

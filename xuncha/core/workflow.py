@@ -20,6 +20,7 @@ class Transition:
     sources: frozenset[str]
     target: str
     label: str
+    roles: frozenset[str]
     reason_required: bool = False
 
 
@@ -27,16 +28,34 @@ class TransitionRefused(Exception):
     """A move the workflow does not allow, with a message for the user."""
 
 
+SYSTEM = "system"
+"""The role of writes made by the system itself (imports, the demo, follow-up rulings)."""
+
+
 def transition_for(
-    table: Mapping[str, Transition], name: str, current: str, status_labels: Mapping[str, str]
+    table: Mapping[str, Transition],
+    name: str,
+    current: str,
+    status_labels: Mapping[str, str],
+    *,
+    role: str | None,
+    reason: str = "",
 ) -> Transition:
-    """Return the transition ``name`` from ``current``, or refuse it with a clear message."""
+    """Return the transition ``name`` from ``current`` for ``role``, or refuse it clearly.
+
+    ``role`` is the part the actor plays for this very record (see
+    ``xuncha.core.permissions.acting_role``); the system may make every move.
+    """
     transition = table.get(name)
     if transition is None:
         raise TransitionRefused(_("没有名为“%(name)s”的操作。") % {"name": name})
+    if role != SYSTEM and role not in transition.roles:
+        raise TransitionRefused(_("您没有权限执行“%(action)s”。") % {"action": transition.label})
     if current not in transition.sources:
         raise TransitionRefused(
             _("当前状态为“%(status)s”，不能执行“%(action)s”。")
             % {"status": status_labels.get(current, current), "action": transition.label}
         )
+    if transition.reason_required and not reason.strip():
+        raise TransitionRefused(_("“%(action)s”须填写理由。") % {"action": transition.label})
     return transition

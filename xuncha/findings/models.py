@@ -131,12 +131,9 @@ class Qualifier(models.TextChoices):
     TO = "to", _("至")
 
 
-class Outcome(models.Model):
-    """A typed quantity (整改成效) stated in a measure's text, with its source span."""
+class Quantity(models.Model):
+    """The fields of a typed quantity read from a text, with its source span."""
 
-    measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("措施")
-    )
     position = models.PositiveIntegerField(_("顺序"), default=0)
     kind = models.CharField(_("类型"), max_length=16, choices=OutcomeKind.choices)
     value = models.CharField(_("值"), max_length=40, help_text=_("Decimal or ISO date."))
@@ -149,13 +146,24 @@ class Outcome(models.Model):
     end = models.PositiveIntegerField(_("止"))
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.source_text
+
+
+class Outcome(Quantity):
+    """A typed quantity (整改成效) stated in a measure's text, with its source span."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("措施")
+    )
+
+    class Meta:
         ordering = ["measure_id", "position"]
         indexes = [models.Index(fields=["kind", "subject"])]
         verbose_name = _("整改成效")
         verbose_name_plural = _("整改成效")
-
-    def __str__(self) -> str:
-        return self.source_text
 
 
 class Accountability(models.Model):

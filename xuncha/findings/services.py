@@ -11,18 +11,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.workflow import TransitionRefused, transition_for
+from xuncha.core.permissions import acting_role, may_edit_unit
 from xuncha.findings.models import (
     Accountability,
     Measure,
     MeasureStatus,
     Outcome,
     Problem,
-    ProblemEvent,
     ProblemStatus,
+    RectificationKind,
     Regulation,
 )
-from xuncha.findings.workflow import MEASURE_TRANSITIONS, PROBLEM_TRANSITIONS
+from xuncha.findings.transitions import (
+    bump_version,
+    measure_transition,
+    problem_scope,
+    problem_transition,
+)
 from xuncha.rounds.models import Assignment
 from xuncha.text.quantities import find_outcomes
 
@@ -39,11 +44,6 @@ class MeasureInput:
     owner: str = ""
     department: str = ""
     deadline: dt.date | None = None
-
-
-def problem_scope(problem: Problem) -> str:
-    """The audit scope under which a problem's history is gathered."""
-    return f"problem:{problem.pk}"
 
 
 @transaction.atomic
@@ -185,12 +185,7 @@ def measure_update(
     ``expected_version`` is the problem's version the editor started from: a second edit that
     raced the first gets :class:`EditConflict` instead of silently overwriting it.
     """
-    problem = Problem.objects.select_for_update().get(pk=measure.problem_id)
-    if problem.version != expected_version:
-        raise EditConflict(
-            _("该问题已被他人修改（版本 %(now)s，您编辑时为 %(then)s），请刷新后重新编辑。")
-            % {"now": problem.version, "then": expected_version}
-        )
+    problem = _problem_for_edit(actor, measure.problem_id, expected_version)
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if not text.strip():
         raise ValueError(_("措施内容不能为空。"))
@@ -205,7 +200,7 @@ def measure_update(
         return measure
     if before["text"] != after["text"]:
         outcomes_refresh(measure)
-    _bump_version(problem)
+    bump_version(problem)
     audit_record(
         actor=actor,
         action="measure.update",
@@ -217,72 +212,132 @@ def measure_update(
     return measure
 
 
-def _bump_version(problem: Problem) -> None:
-    problem.version += 1
-    problem.save(update_fields=["version", "updated_at"])
+class EditRefused(PermissionError):
+    """The actor may not change this unit's rectification."""
 
 
-@transaction.atomic
-def problem_transition(*, actor: Any, problem: Problem, name: str, reason: str = "") -> Problem:
-    """Apply a named workflow transition to a problem and write its history row."""
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
-    step = transition_for(PROBLEM_TRANSITIONS, name, problem.status, dict(ProblemStatus.choices))
-    if step.reason_required and not reason.strip():
-        raise TransitionRefused(_("“%(action)s”须填写理由。") % {"action": step.label})
-    if (
-        step.name == "request_closing"
-        and problem.measures.exclude(status=MeasureStatus.DONE).exists()
+def _problem_for_edit(actor: Any, problem_id: int, expected_version: int | None) -> Problem:
+    """Lock the problem, check the actor may edit it and nobody saved it meanwhile."""
+    problem = Problem.objects.select_for_update().select_related("assignment").get(pk=problem_id)
+    if not may_edit_unit(actor, problem.assignment.unit_id):
+        raise EditRefused(_("您没有权限修改该单位的整改内容。"))
+    if problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED} and (
+        acting_role(actor, problem.assignment) != "office" and actor is not None
     ):
-        raise TransitionRefused(_("尚有未完成的整改措施，不能申请销号。"))
-    before = problem.status
-    problem.status = step.target
-    problem.version += 1
-    problem.save(update_fields=["status", "version", "updated_at"])
-    ProblemEvent.objects.create(
-        problem=problem,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        transition=step.name,
-        from_status=before,
-        to_status=step.target,
-        reason=reason,
-    )
-    audit_record(
-        actor=actor,
-        action=f"problem.{step.name}",
-        instance=problem,
-        before={"status": before},
-        after={"status": step.target, "reason": reason},
-        scope=problem_scope(problem),
-    )
+        raise EditRefused(
+            _("问题处于“%(status)s”状态，整改内容不能再修改。")
+            % {"status": problem.get_status_display()}
+        )
+    if expected_version is not None and problem.version != expected_version:
+        raise EditConflict(
+            _("该问题已被他人修改（版本 %(now)s，您编辑时为 %(then)s），请刷新后重新编辑。")
+            % {"now": problem.version, "then": expected_version}
+        )
     return problem
 
 
 @transaction.atomic
-def measure_transition(*, actor: Any, measure: Measure, name: str, reason: str = "") -> Measure:
-    """Apply a named workflow transition to a measure and write its history row."""
-    measure = Measure.objects.select_for_update().select_related("problem").get(pk=measure.pk)
-    step = transition_for(MEASURE_TRANSITIONS, name, measure.status, dict(MeasureStatus.choices))
-    if step.reason_required and not reason.strip():
-        raise TransitionRefused(_("“%(action)s”须填写理由。") % {"action": step.label})
-    before = measure.status
-    measure.status = step.target
-    measure.save(update_fields=["status"])
-    ProblemEvent.objects.create(
-        problem=measure.problem,
-        measure=measure,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        transition=f"measure.{step.name}",
-        from_status=before,
-        to_status=step.target,
-        reason=reason,
+def measure_create(
+    *,
+    actor: Any,
+    problem: Problem,
+    expected_version: int | None,
+    text: str,
+    owner: str = "",
+    department: str = "",
+    deadline: dt.date | None = None,
+) -> Measure:
+    """Add a measure to a problem's plan (last in order); its outcomes are read from its text."""
+    locked = _problem_for_edit(actor, problem.pk, expected_version)
+    if not text.strip():
+        raise ValueError(_("措施内容不能为空。"))
+    last = locked.measures.order_by("-ordinal").values_list("ordinal", flat=True).first() or 0
+    measure = Measure.objects.create(
+        problem=locked,
+        ordinal=last + 1,
+        text=text,
+        owner=owner,
+        department=department,
+        deadline=deadline,
     )
-    _bump_version(measure.problem)
+    outcomes_refresh(measure)
+    bump_version(locked)
     audit_record(
         actor=actor,
-        action=f"measure.{step.name}",
+        action="measure.create",
         instance=measure,
-        before={"status": before},
-        after={"status": step.target, "reason": reason},
-        scope=problem_scope(measure.problem),
+        before=None,
+        after=snapshot(measure),
+        scope=problem_scope(locked),
     )
     return measure
+
+
+@transaction.atomic
+def measure_delete(*, actor: Any, measure: Measure, expected_version: int | None) -> None:
+    """Remove a measure that has not started; the others keep their order."""
+    problem = _problem_for_edit(actor, measure.problem_id, expected_version)
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    if measure.status != MeasureStatus.NOT_STARTED:
+        raise EditRefused(_("措施已开始推进，不能删除。"))
+    before = snapshot(measure)
+    audit_record(
+        actor=actor,
+        action="measure.delete",
+        instance=measure,
+        before=before,
+        after=None,
+        scope=problem_scope(problem),
+    )
+    measure.delete()
+    bump_version(problem)
+
+
+PROBLEM_PLAN_FIELDS = ["rectification_kind", "deadline"]
+
+
+@transaction.atomic
+def problem_plan_update(
+    *,
+    actor: Any,
+    problem: Problem,
+    expected_version: int | None,
+    rectification_kind: str,
+    deadline: dt.date | None,
+) -> Problem:
+    """Set how a problem is to be rectified (立行立改/限期整改/长期坚持) and by when."""
+    locked = _problem_for_edit(actor, problem.pk, expected_version)
+    if rectification_kind and rectification_kind not in RectificationKind.values:
+        raise ValueError(_("整改类型无效。"))
+    before = snapshot(locked, PROBLEM_PLAN_FIELDS)
+    locked.rectification_kind = rectification_kind
+    locked.deadline = deadline
+    locked.save(update_fields=[*PROBLEM_PLAN_FIELDS, "updated_at"])
+    after = snapshot(locked, PROBLEM_PLAN_FIELDS)
+    if before != after:
+        bump_version(locked)
+        audit_record(
+            actor=actor,
+            action="problem.plan_update",
+            instance=locked,
+            before=before,
+            after=after,
+            scope=problem_scope(locked),
+        )
+    return locked
+
+
+__all__ = [
+    "EditConflict",
+    "EditRefused",
+    "MeasureInput",
+    "measure_create",
+    "measure_delete",
+    "measure_transition",
+    "measure_update",
+    "outcomes_refresh",
+    "problem_create",
+    "problem_plan_update",
+    "problem_scope",
+    "problem_transition",
+]
