@@ -1,0 +1,70 @@
+"""Reads of plans, reports, evidence and comments, through the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from xuncha.core.models import Role
+from xuncha.core.permissions import role_of, unit_ids_for_user
+from xuncha.findings.models import Problem, ProblemStatus
+from xuncha.findings.selectors import problems_for_user
+from xuncha.rectification.models import Evidence, PlanStatus, RectificationPlan
+
+
+def evidence_for_user(user: Any) -> QuerySet[Evidence]:
+    """Evidence files of the problems the user may see."""
+    evidence = Evidence.objects.select_related("problem__assignment__unit", "uploaded_by")
+    scope = unit_ids_for_user(user)
+    if scope is not None:
+        evidence = evidence.filter(problem__assignment__unit_id__in=scope)
+    return evidence
+
+
+def get_evidence_for_user(user: Any, pk: int) -> Evidence:
+    """The evidence file, or 404 when the user may not see its problem."""
+    try:
+        return evidence_for_user(user).get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+
+
+def plans_for_user(user: Any) -> QuerySet[RectificationPlan]:
+    plans = RectificationPlan.objects.select_related("assignment__unit", "assignment__round")
+    scope = unit_ids_for_user(user)
+    if scope is not None:
+        plans = plans.filter(assignment__unit_id__in=scope)
+    return plans
+
+
+def closing_queue(user: Any) -> QuerySet[Problem]:
+    """Problems waiting for the office's review of a closing request (the office only)."""
+    if role_of(user) != Role.OFFICE:
+        return Problem.objects.none()
+    return (
+        problems_for_user(user)
+        .filter(status=ProblemStatus.CLOSING_REQUESTED)
+        .select_related("assignment__unit", "assignment__round")
+        .order_by("updated_at", "id")
+    )
+
+
+def plan_queue(user: Any) -> QuerySet[RectificationPlan]:
+    """Plans waiting for the office's approval (the office only)."""
+    if role_of(user) != Role.OFFICE:
+        return RectificationPlan.objects.none()
+    return plans_for_user(user).filter(status=PlanStatus.SUBMITTED).order_by("updated_at")
+
+
+def unit_work_queue(user: Any) -> QuerySet[Problem]:
+    """A liaison's open problems: to plan, to rectify, or sent back."""
+    if role_of(user) != Role.UNIT:
+        return Problem.objects.none()
+    return (
+        problems_for_user(user)
+        .filter(status__in=[ProblemStatus.PENDING, ProblemStatus.IN_PROGRESS])
+        .select_related("assignment__unit", "assignment__round")
+        .order_by("deadline", "id")
+    )
