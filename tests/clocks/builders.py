@@ -42,7 +42,7 @@ def assignment_with_feedback(
 def problem_with_measures(
     assignment: Assignment, *deadlines: dt.date | None, title: str = "整改责任落实不到位"
 ) -> Problem:
-    """A problem under way with one measure per given deadline (None: no deadline set)."""
+    """A problem (待整改) with one measure per given deadline (None: no deadline set)."""
     problem = problem_create(
         actor=None,
         assignment=assignment,
@@ -51,7 +51,6 @@ def problem_with_measures(
             MeasureInput(text=f"第{number}项措施。", deadline=deadline)
             for number, deadline in enumerate(deadlines, start=1)
         ],
-        start=True,
     )
     deadlines_refresh_for_assignment(actor=None, assignment=assignment)
     return problem
@@ -62,7 +61,8 @@ def complete_measure(problem: Problem, ordinal: int) -> None:
 
 
 def close_through_workflow(problem: Problem) -> Problem:
-    """Finish every measure, back it with evidence, ask for closing and close (销号)."""
+    """Start, finish every measure, back it with evidence, ask for closing and close (销号)."""
+    problem = problem_transition(actor=None, problem=problem, name="start")
     for measure in problem.measures.exclude(status="done"):
         measure_transition(actor=None, measure=measure, name="complete")
     make_evidence(problem)

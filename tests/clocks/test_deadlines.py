@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 
 from tests.clocks.builders import (
     assignment_with_feedback,
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 RULE = "rule_under_test"
+WORKING, DAYS, MONTHS = "working_days", "calendar_days", "calendar_months"
 
 
 def set_rule(amount: int, count_unit: str, *, roll: bool = False, active: bool = True) -> None:
@@ -43,25 +46,25 @@ def set_rule(amount: int, count_unit: str, *, roll: bool = False, active: bool =
 # Each case is worked out by hand from the State Council's published schedules.
 FESTIVAL_CASES = [
     # 2024 Spring Festival: 10–17 Feb off; Sundays 4 Feb and 18 Feb are working days.
-    pytest.param(15, "working_days", False, D(2024, 2, 1), D(2024, 2, 27), id="2024春节-15工作日"),
-    pytest.param(10, "calendar_days", False, D(2024, 2, 5), D(2024, 2, 15), id="2024春节-10日"),
-    pytest.param(10, "calendar_days", True, D(2024, 2, 5), D(2024, 2, 18), id="2024春节-10日顺延"),
-    pytest.param(2, "calendar_months", True, D(2023, 12, 10), D(2024, 2, 18), id="2024春节-2月顺延"),
+    pytest.param(15, WORKING, False, D(2024, 2, 1), D(2024, 2, 27), id="2024春节-15工作日"),
+    pytest.param(10, DAYS, False, D(2024, 2, 5), D(2024, 2, 15), id="2024春节-10日"),
+    pytest.param(10, DAYS, True, D(2024, 2, 5), D(2024, 2, 18), id="2024春节-10日顺延"),
+    pytest.param(2, MONTHS, True, D(2023, 12, 10), D(2024, 2, 18), id="2024春节-2月顺延"),
     # 2024 National Day: 1–7 Oct off; Sunday 29 Sep and Saturday 12 Oct are working days.
-    pytest.param(15, "working_days", False, D(2024, 9, 25), D(2024, 10, 21), id="2024国庆-15工作日"),
-    pytest.param(1, "working_days", False, D(2024, 10, 11), D(2024, 10, 12), id="2024国庆-调休周六"),
-    pytest.param(5, "calendar_days", True, D(2024, 9, 26), D(2024, 10, 8), id="2024国庆-5日顺延"),
-    pytest.param(2, "calendar_months", True, D(2024, 8, 5), D(2024, 10, 8), id="2024国庆-2月顺延"),
+    pytest.param(15, WORKING, False, D(2024, 9, 25), D(2024, 10, 21), id="2024国庆-15工作日"),
+    pytest.param(1, WORKING, False, D(2024, 10, 11), D(2024, 10, 12), id="2024国庆-调休周六"),
+    pytest.param(5, DAYS, True, D(2024, 9, 26), D(2024, 10, 8), id="2024国庆-5日顺延"),
+    pytest.param(2, MONTHS, True, D(2024, 8, 5), D(2024, 10, 8), id="2024国庆-2月顺延"),
     # 2025 Spring Festival: 28 Jan – 4 Feb off; Sunday 26 Jan and Saturday 8 Feb are working.
-    pytest.param(15, "working_days", False, D(2025, 1, 20), D(2025, 2, 14), id="2025春节-15工作日"),
-    pytest.param(1, "working_days", False, D(2025, 1, 24), D(2025, 1, 26), id="2025春节-调休周日"),
-    pytest.param(10, "calendar_days", True, D(2025, 1, 18), D(2025, 2, 5), id="2025春节-10日顺延"),
-    pytest.param(2, "calendar_months", True, D(2024, 12, 1), D(2025, 2, 5), id="2025春节-2月顺延"),
+    pytest.param(15, WORKING, False, D(2025, 1, 20), D(2025, 2, 14), id="2025春节-15工作日"),
+    pytest.param(1, WORKING, False, D(2025, 1, 24), D(2025, 1, 26), id="2025春节-调休周日"),
+    pytest.param(10, DAYS, True, D(2025, 1, 18), D(2025, 2, 5), id="2025春节-10日顺延"),
+    pytest.param(2, MONTHS, True, D(2024, 12, 1), D(2025, 2, 5), id="2025春节-2月顺延"),
     # 2025 National Day and Mid-Autumn: 1–8 Oct off; Sunday 28 Sep and Saturday 11 Oct work.
-    pytest.param(15, "working_days", False, D(2025, 9, 24), D(2025, 10, 21), id="2025国庆-15工作日"),
-    pytest.param(5, "calendar_days", True, D(2025, 9, 27), D(2025, 10, 9), id="2025国庆-5日顺延"),
-    pytest.param(2, "calendar_months", True, D(2025, 8, 5), D(2025, 10, 9), id="2025国庆-2月顺延"),
-    pytest.param(2, "calendar_months", False, D(2025, 8, 5), D(2025, 10, 5), id="2025国庆-2月"),
+    pytest.param(15, WORKING, False, D(2025, 9, 24), D(2025, 10, 21), id="2025国庆-15工作日"),
+    pytest.param(5, DAYS, True, D(2025, 9, 27), D(2025, 10, 9), id="2025国庆-5日顺延"),
+    pytest.param(2, MONTHS, True, D(2025, 8, 5), D(2025, 10, 9), id="2025国庆-2月顺延"),
+    pytest.param(2, MONTHS, False, D(2025, 8, 5), D(2025, 10, 5), id="2025国庆-2月"),
 ]
 
 
@@ -161,9 +164,7 @@ def test_a_cleared_measure_deadline_removes_the_stored_one():
     assignment = assignment_with_feedback(None)
     problem = problem_with_measures(assignment, D(2025, 3, 1))
     measure = problem.measures.get()
-    measure_update(
-        actor=None, measure=measure, expected_version=problem.version, text=measure.text
-    )
+    measure_update(actor=None, measure=measure, expected_version=problem.version, text=measure.text)
     assert deadlines_refresh_for_assignment(actor=None, assignment=assignment) == []
     assert AuditEntry.objects.filter(action="deadline.delete").count() == 1
 
@@ -213,3 +214,17 @@ def test_a_deadline_reads_as_its_rule_and_date():
     deadlines_refresh_for_assignment(actor=None, assignment=assignment)
     deadline = deadline_of(assignment, "report_due")
     assert str(deadline) == "整改情况报告报送时限：2025-03-20"
+
+
+def test_the_refresh_command_recomputes_and_is_safe_to_run_twice():
+    assignment = assignment_with_feedback(D(2025, 1, 20))
+    # Setting the feedback date computed them already; drop them as after a package upgrade.
+    assert Deadline.objects.filter(assignment=assignment).count() == 2
+    Deadline.objects.filter(assignment=assignment).delete()
+    out = io.StringIO()
+    call_command("deadlines_refresh", stdout=out)
+    assert "2 项有变化" in out.getvalue()
+    assert Deadline.objects.filter(assignment=assignment).count() == 2
+    out = io.StringIO()
+    call_command("deadlines_refresh", stdout=out)
+    assert "0 项有变化" in out.getvalue()

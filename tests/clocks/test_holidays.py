@@ -14,7 +14,7 @@ from tests.clocks.builders import (
     problem_with_measures,
 )
 from tests.factories import make_user
-from xuncha.clocks.models import Deadline, HolidaySchedule
+from xuncha.clocks.models import Deadline, DeadlineRule, HolidaySchedule
 from xuncha.clocks.services import (
     HolidayInput,
     deadlines_refresh_for_assignment,
@@ -82,9 +82,11 @@ def test_entering_a_year_leaves_an_audit_row_for_the_schedule_and_each_recompute
     created = AuditEntry.objects.get(action="holiday_schedule.create")
     assert created.actor == office
     assert ["2027-02-20", "workday", "春节"] in created.after["dates"]
-    updates = AuditEntry.objects.filter(action="deadline.update", actor=office)
-    assert updates.count() == 2  # plan_due and report_due both ran through 2027
-    assert all(entry.scope == f"assignment:{assignment.pk}" for entry in updates)
+    # The report deadline ran into 2027; the plan's, due in November 2026, is left alone.
+    update = AuditEntry.objects.get(action="deadline.update")
+    assert (update.actor, update.scope) == (office, f"assignment:{assignment.pk}")
+    assert (update.before["due"], update.after["due"]) == ("2027-01-01", "2027-01-04")
+    assert (update.before["holidays_known"], update.after["holidays_known"]) == (False, True)
 
 
 def test_an_entered_swapped_saturday_counts_as_a_working_day():
@@ -122,13 +124,16 @@ def test_re_entering_a_year_replaces_its_days_and_recomputes_again():
         actor=None,
         year=2027,
         source=SOURCE_2027 + "（更正）",
-        dates=[HolidayInput(D(2027, 1, 1), "holiday", "元旦")],
+        dates=[
+            HolidayInput(D(2027, 1, 1), "holiday", "元旦"),
+            HolidayInput(D(2027, 1, 4), "holiday", "元旦"),
+        ],
     )
     schedule = HolidaySchedule.objects.get(year=2027)
-    assert schedule.dates.count() == 1
+    assert schedule.dates.count() == 2
     assert AuditEntry.objects.filter(action="holiday_schedule.update").count() == 1
-    # Only Friday 1 Jan is off now; the weekend after it is ordinary, so Monday is still first.
-    assert deadline_of(assignment, "report_due").due == D(2027, 1, 4)
+    # Fri 1 Jan and Mon 4 Jan off, an ordinary weekend between: Tuesday is the first working day.
+    assert deadline_of(assignment, "report_due").due == D(2027, 1, 5)
 
 
 def test_nothing_crashes_for_2031_and_every_count_through_it_is_marked():
@@ -150,9 +155,7 @@ def test_nothing_crashes_for_2031_and_every_count_through_it_is_marked():
 
 def test_a_year_the_package_covers_is_refused_with_a_clear_message():
     with pytest.raises(ValidationError) as refused:
-        holiday_schedule_enter(
-            actor=None, year=2025, source="国办发明电〔2024〕12号", dates=[]
-        )
+        holiday_schedule_enter(actor=None, year=2025, source="国办发明电〔2024〕12号", dates=[])
     message = " ".join(refused.value.messages)
     assert "2025年" in message
     assert "chinese_calendar" in message
@@ -267,9 +270,7 @@ def test_deleting_a_schedule_in_the_admin_brings_the_mark_back(admin_client_offi
     schedule = enter_2027()
     assert deadline_of(assignment, "report_due").holidays_known
 
-    response = client.post(
-        f"/admin/clocks/holidayschedule/{schedule.pk}/delete/", {"post": "yes"}
-    )
+    response = client.post(f"/admin/clocks/holidayschedule/{schedule.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 302
     report = deadline_of(assignment, "report_due")
@@ -287,3 +288,25 @@ def test_the_computed_deadlines_are_read_only_in_the_admin(admin_client_office):
     deadline = Deadline.objects.first()
     response = client.post(f"/admin/clocks/deadline/{deadline.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
+
+
+def test_a_rule_edited_in_the_admin_recomputes_deadlines_and_is_audited(admin_client_office):
+    client, user = admin_client_office
+    assignment = assignment_with_feedback(D(2025, 1, 20))
+    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    rule = DeadlineRule.objects.get(code="plan_due")
+    form = {
+        "name": rule.name,
+        "anchor": rule.anchor,
+        "amount": "20",
+        "count_unit": rule.count_unit,
+        "source": rule.source,
+        "active": "on",
+        "_save": "保存",
+    }
+    response = client.post(f"/admin/clocks/deadlinerule/{rule.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert deadline_of(assignment, "plan_due").due == D(2025, 2, 21)
+    entry = AuditEntry.objects.get(action="deadlinerule.update.admin")
+    assert (entry.actor, entry.before["amount"], entry.after["amount"]) == (user, 15, 20)
+    assert AuditEntry.objects.filter(action="deadline.update", actor=user).count() == 1

@@ -6,14 +6,17 @@ import datetime as dt
 import inspect
 import re
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import TestCase
 
 from tests.shared import seed_text
 from xuncha.core import demo as demo_module
-from xuncha.core import demo_content
+from xuncha.core import demo_content, demo_users
 from xuncha.core.audit import audit_verify
 from xuncha.core.demo import (
     DEMO_LOGINS,
@@ -35,9 +38,23 @@ from xuncha.findings.models import (
     ProblemStatus,
     Regulation,
 )
+from xuncha.rectification.models import (
+    Comment,
+    Evidence,
+    PlanStatus,
+    ProgressReport,
+    RectificationPlan,
+)
 from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, RoundKind, Unit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Evidence files go to a temporary folder, never to the repository's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -100,6 +117,28 @@ def test_a_returned_problem_keeps_the_reason_it_was_sent_back(summary: DemoSumma
     assert event.problem.status == ProblemStatus.IN_PROGRESS
 
 
+def test_problems_asked_to_be_closed_are_backed_by_evidence_files(
+    summary: DemoSummary, media_root: Path
+) -> None:
+    asked = Problem.objects.filter(events__transition="request_closing").distinct()
+    assert asked.count() >= summary.status_counts[ProblemStatus.CLOSED] > 0
+    for problem in asked:
+        assert problem.evidence.exists()
+    assert summary.evidence == Evidence.objects.count()
+    for evidence in Evidence.objects.all():
+        assert (media_root / evidence.file.name).is_file()
+    assert Comment.objects.filter(recommends_closing=True, author__username="group1").exists()
+
+
+def test_plans_follow_the_problems(summary: DemoSummary) -> None:
+    statuses = set(RectificationPlan.objects.values_list("status", flat=True))
+    assert statuses == {PlanStatus.APPROVED, PlanStatus.SUBMITTED}
+    unfed = Assignment.objects.get(feedback_date__isnull=True)
+    assert not RectificationPlan.objects.filter(assignment=unfed).exists()
+    for plan in RectificationPlan.objects.filter(status=PlanStatus.SUBMITTED):
+        assert set(plan.assignment.problems.values_list("status", flat=True)) == {"pending"}
+
+
 def test_loading_twice_is_refused_and_duplicates_nothing(summary: DemoSummary) -> None:
     audit_rows = AuditEntry.objects.count()
     with pytest.raises(DemoAlreadyLoaded):
@@ -108,9 +147,12 @@ def test_loading_twice_is_refused_and_duplicates_nothing(summary: DemoSummary) -
     assert AuditEntry.objects.count() == audit_rows
 
 
-def test_reset_reloads_without_duplicating(summary: DemoSummary) -> None:
-    again = demo_load(reset=True)
+def test_reset_reloads_without_duplicating(summary: DemoSummary, media_root: Path) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = demo_load(reset=True)
     assert again == summary
+    stored = {path.name for path in media_root.rglob("*") if path.is_file()}
+    assert stored == {Path(name).name for name in Evidence.objects.values_list("file", flat=True)}
     assert Round.objects.count() == 1
     assert Unit.objects.count() == summary.units
     assert AuditEntry.objects.filter(action="problem.delete").count() == summary.problems
@@ -146,7 +188,9 @@ def test_the_demo_logins_authenticate_with_their_roles(summary: DemoSummary) -> 
 
 def test_every_demo_write_left_audit_rows(summary: DemoSummary) -> None:
     audited = set(AuditEntry.objects.values_list("object_type", "object_id"))
-    for model in (Round, Group, Unit, Assignment, Problem, Measure, GroupMembership):
+    models = (Round, Group, Unit, Assignment, Problem, Measure, GroupMembership)
+    models += (RectificationPlan, ProgressReport, Evidence, Comment)
+    for model in models:
         for pk in model.objects.values_list("pk", flat=True):
             assert (model._meta.label_lower, str(pk)) in audited, (model, pk)
     for event in ProblemEvent.objects.all():
@@ -180,7 +224,8 @@ def test_the_command_prints_the_address_and_the_logins_and_is_polite_the_second_
 @pytest.mark.shared
 def test_the_demo_contains_no_sentence_of_the_seed() -> None:
     sources = "".join(
-        inspect.getsource(module) for module in (demo_module, demo_content, load_demo_command)
+        inspect.getsource(module)
+        for module in (demo_module, demo_content, demo_users, load_demo_command)
     )
     fragments = [part.strip() for part in re.split(r"[。；;\n]", seed_text())]
     copied = [part for part in fragments if len(part) >= 24 and part in sources]

@@ -13,9 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    DateField,
     OuterRef,
     Q,
     QuerySet,
@@ -105,21 +107,41 @@ def _open_problem_deadlines() -> QuerySet[Deadline]:
     ).order_by("due", "holidays_known", "id")  # on a tie, the unknown one carries the mark
 
 
+def _unless_closed(expression: Any, output_field: Any) -> Case:
+    """A closed problem has no open deadline and no warning, whatever its rows say."""
+    return Case(
+        When(status=ProblemStatus.CLOSED, then=Value(None, output_field=output_field)),
+        default=expression,
+        output_field=output_field,
+    )
+
+
+def _problem_warning(today: dt.date, days: int | None) -> Case:
+    # The colour is worked out inside the subquery, so each problem runs it once.
+    colour = (
+        _open_problem_deadlines()
+        .annotate(colour=_colour_case("due", today, days))
+        .values("colour")[:1]
+    )
+    return _unless_closed(Subquery(colour), CharField())
+
+
 def problems_with_warning(
     problems: QuerySet[Problem], today: dt.date, *, days: int | None = None
 ) -> QuerySet[Problem]:
     """Problems annotated with their nearest open deadline and its warning colour.
 
     ``nearest_due`` (date or None), ``nearest_holidays_known`` (show the mark when False) and
-    ``warning`` ("green" / "yellow" / "red" / None; None for a closed problem). All three are
-    SQL, so a ledger can order and filter by them: ``.filter(warning="red")``.
+    ``warning`` ("green" / "yellow" / "red" / None). A closed problem has none of them. All
+    three are SQL, so a ledger can order and filter by them: ``.filter(warning="red")``.
     """
     nearest = _open_problem_deadlines()
     return problems.annotate(
-        nearest_due=Subquery(nearest.values("due")[:1]),
-        nearest_holidays_known=Subquery(nearest.values("holidays_known")[:1]),
-    ).annotate(
-        warning=_colour_case("nearest_due", today, days, Q(status=ProblemStatus.CLOSED)),
+        nearest_due=_unless_closed(Subquery(nearest.values("due")[:1]), DateField()),
+        nearest_holidays_known=_unless_closed(
+            Subquery(nearest.values("holidays_known")[:1]), BooleanField()
+        ),
+        warning=_problem_warning(today, days),
     )
 
 
@@ -127,8 +149,8 @@ def _counts_by(
     problems: QuerySet[Problem], key: str, today: dt.date, days: int | None
 ) -> dict[Any, dict[str, int]]:
     rows = (
-        problems_with_warning(problems, today, days=days)
-        .order_by()
+        problems.order_by()
+        .annotate(warning=_problem_warning(today, days))
         .values(key)
         .annotate(**{colour: Count("pk", filter=Q(warning=colour)) for colour in COLOURS})
     )

@@ -33,16 +33,6 @@ from xuncha.findings.models import Measure
 from xuncha.rounds.models import Assignment
 
 DEADLINE_FIELDS = ["start", "due", "holidays_known"]
-RULE_FIELDS = [
-    "name",
-    "anchor",
-    "amount",
-    "count_unit",
-    "roll_to_workday",
-    "problem_warning",
-    "source",
-    "active",
-]
 
 
 def work_calendar() -> WorkCalendar:

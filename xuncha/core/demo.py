@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -31,8 +31,16 @@ from xuncha.core.demo_content import (
     UNITS,
     ProblemPlan,
     Progress,
+    UnitPlan,
 )
-from xuncha.core.models import Profile, Role
+from xuncha.core.demo_users import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DemoLogin,
+    demo_liaison_ensure,
+    demo_membership_ensure,
+    demo_user_ensure,
+)
 from xuncha.findings.models import Measure, Outcome, Problem, ProblemStatus
 from xuncha.findings.services import (
     MeasureInput,
@@ -40,7 +48,14 @@ from xuncha.findings.services import (
     problem_create,
     problem_transition,
 )
-from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, RoundKind, Unit
+from xuncha.rectification.models import Evidence
+from xuncha.rectification.services import (
+    comment_add,
+    plan_get_or_create,
+    plan_transition,
+    progress_report_create,
+)
+from xuncha.rounds.models import Assignment, Group, Round, RoundKind, Unit
 from xuncha.rounds.services import (
     assignment_get_or_create,
     group_get_or_create,
@@ -48,35 +63,27 @@ from xuncha.rounds.services import (
     unit_get_or_create,
 )
 
-DEMO_PASSWORD = "xuncha-demo-2026"
+__all__ = [
+    "DEMO_LOGINS",
+    "DEMO_PASSWORD",
+    "DEMO_URL",
+    "DemoAlreadyLoaded",
+    "DemoLogin",
+    "DemoRefused",
+    "DemoSummary",
+    "demo_clear",
+    "demo_load",
+    "demo_summary",
+]
+
 DEMO_URL = "http://127.0.0.1:8000"
 # Marks the round as demo data, so that --reset never removes a round someone entered.
 DEMO_MARK = "demo"
-USER_FIELDS = ["username", "first_name", "is_active", "is_staff", "is_superuser"]
 CLOSE_NOTE = "佐证材料齐全，经审核同意销号。"
 REOPEN_NOTE = "按退回意见补充佐证材料。"
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    """One demo account: what to type at the login page, and the part it plays."""
-
-    username: str
-    role: str
-    display_name: str
-    password: str = DEMO_PASSWORD
-
-    @property
-    def role_label(self) -> str:
-        return str(Role(self.role).label)
-
-
-DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("office", Role.OFFICE, "巡察办 张某"),
-    DemoLogin("group1", Role.GROUP, "市委第一巡察组 李某"),
-    DemoLogin("unit1", Role.UNIT, "市自然资源和规划局联络员 周某"),
-    DemoLogin("supervisor", Role.SUPERVISOR, "市纪委监委 吴某"),
-)
+REPORT_DONE = "该项措施已按期完成，相关文件、台账和会议记录已整理归档，佐证材料随本报告上传。"
+REPORT_ONGOING = "该项措施正在推进，已明确专人负责，按月报送进展情况。"
+COMMENT = "经现场核查和调阅台账，整改措施已落实到位，建议销号。"
 
 
 class DemoRefused(Exception):
@@ -98,6 +105,7 @@ class DemoSummary:
     problems: int
     measures: int
     outcomes: int
+    evidence: int
     status_counts: dict[str, int]
     logins: tuple[DemoLogin, ...] = DEMO_LOGINS
 
@@ -123,11 +131,16 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
                 % {"name": ROUND_NAME}
             )
         demo_clear(existing)
-    users = {login.username: _user_ensure(login) for login in DEMO_LOGINS}
-    office = users["office"]
+    users = {login.username: demo_user_ensure(login) for login in DEMO_LOGINS}
     today = dt.date.today()
-    fill = {"asof": _chinese_date(recent_quarter_end(today)), "prev": str(today.year - 1)}
-
+    context = _Context(
+        today=today,
+        fill={"asof": _chinese_date(recent_quarter_end(today)), "prev": str(today.year - 1)},
+        office=users["office"],
+        group_member=users["group1"],
+        liaison=users["unit1"],
+    )
+    office = context.office
     round_, _created = round_get_or_create(
         actor=office,
         name=ROUND_NAME,
@@ -146,9 +159,10 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
         )[0]
         for number, (name, leader) in enumerate(GROUPS, start=1)
     ]
-    _membership_ensure(office, groups[0], users["group1"])
+    demo_membership_ensure(office, groups[0], context.group_member)
 
     units: dict[str, Unit] = {}
+    assignments: list[Assignment] = []
     for plan in UNITS:
         parent = units[plan.parent] if plan.parent else None
         unit, _created = unit_get_or_create(actor=office, name=plan.name, parent=parent)
@@ -160,13 +174,11 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
             group=groups[plan.group - 1],
             feedback_date=_day(today, plan.feedback),
         )
-        if plan.name == LIAISON_UNIT:
-            _liaison_ensure(office, unit, users["unit1"])
-        # The unit's own steps are taken by its liaison where the demo has one, else by the
-        # system on its behalf: the office reviews, and may not close what it asked to close.
-        unit_actor = users["unit1"] if _under(plan.name, LIAISON_UNIT) else None
-        for problem_plan in plan.problems:
-            _problem_load(problem_plan, assignment, today, fill, office, unit_actor)
+        assignments.append(assignment)
+    # Only once the whole tree stands: a liaison's scope is read once and kept on the user.
+    demo_liaison_ensure(office, units[LIAISON_UNIT], context.liaison)
+    for plan, assignment in zip(UNITS, assignments, strict=True):
+        _unit_load(plan, assignment, context)
     return demo_summary()
 
 
@@ -184,19 +196,25 @@ def demo_summary() -> DemoSummary:
         problems=problems.count(),
         measures=Measure.objects.filter(problem__in=problems).count(),
         outcomes=Outcome.objects.filter(measure__problem__in=problems).count(),
+        evidence=Evidence.objects.filter(problem__in=problems).count(),
         status_counts=counts,
     )
 
 
 @transaction.atomic
 def demo_clear(round_: Round) -> None:
-    """Remove the demo round with its problems, groups and the units only it uses.
+    """Remove the demo round with its problems, evidence, groups and the units only it uses.
 
     Each removed record leaves an audit row first; the demo users stay (they are reused).
+    Evidence files no other record shares are deleted once the transaction commits.
     """
-    for problem in Problem.objects.filter(assignment__round=round_).annotate(
-        measure_count=Count("measures")
-    ):
+    problems = Problem.objects.filter(assignment__round=round_)
+    evidence = Evidence.objects.filter(problem__in=problems)
+    paths = set(evidence.values_list("file", flat=True))
+    for item in evidence:
+        _removed(item, "evidence.delete", scope=f"problem:{item.problem_id}")
+    evidence.delete()
+    for problem in problems.annotate(measure_count=Count("measures")):
         after = {"measures_removed": problem.measure_count}
         _removed(problem, "problem.delete", scope=f"problem:{problem.pk}", extra=after)
         problem.delete()
@@ -217,6 +235,7 @@ def demo_clear(round_: Round) -> None:
         unit.delete()
     _removed(round_, "round.delete")
     round_.delete()
+    transaction.on_commit(lambda: _files_delete_unshared(paths))
 
 
 def recent_quarter_end(today: dt.date) -> dt.date:
@@ -228,18 +247,45 @@ def recent_quarter_end(today: dt.date) -> dt.date:
     return dt.date(point.year, month, calendar.monthrange(point.year, month)[1])
 
 
-def _problem_load(
-    plan: ProblemPlan,
-    assignment: Assignment,
-    today: dt.date,
-    fill: dict[str, str],
-    office: Any,
-    unit_actor: Any,
-) -> Problem:
-    """Create one problem and walk it through the workflow as far as its plan says."""
-    deadline = _day(today, plan.due)
-    problem = problem_create(
-        actor=office,
+@dataclass(frozen=True)
+class _Context:
+    """What every step of the load needs: the day, the text fill-ins, the actors."""
+
+    today: dt.date
+    fill: dict[str, str]
+    office: Any
+    group_member: Any
+    liaison: Any
+
+
+def _unit_load(plan: UnitPlan, assignment: Assignment, context: _Context) -> None:
+    """Create a unit's problems, then take its plan and each problem as far as planned.
+
+    The unit's own steps are taken by its liaison where the demo has one, else by the system
+    on its behalf; the office approves and reviews, and never closes what it asked to close.
+    """
+    unit_actor = context.liaison if _under(plan.name, LIAISON_UNIT) else None
+    problems = [_problem_create(item, assignment, context) for item in plan.problems]
+    pending = [item.progress == Progress.PENDING for item in plan.problems]
+    if any(pending) and not all(pending):
+        raise ValueError(f"demo content: {plan.name} mixes pending and started problems")
+    if plan.feedback is None:
+        return  # no feedback yet, so no plan drafted
+    rectification_plan = plan_get_or_create(actor=unit_actor, assignment=assignment)
+    plan_transition(actor=unit_actor, plan=rectification_plan, name="submit")
+    if all(pending):
+        return  # the plan awaits the office's approval
+    # Approval starts rectification of every problem of the unit.
+    plan_transition(actor=context.office, plan=rectification_plan, name="approve")
+    commenter = context.group_member if plan.group == 1 else None
+    for item, problem in zip(plan.problems, problems, strict=True):
+        _problem_walk(item, problem, plan.name, unit_actor, commenter, context)
+
+
+def _problem_create(plan: ProblemPlan, assignment: Assignment, context: _Context) -> Problem:
+    deadline = _day(context.today, plan.due)
+    return problem_create(
+        actor=context.office,
         assignment=assignment,
         title=plan.title,
         text=plan.text,
@@ -248,95 +294,71 @@ def _problem_load(
         deadline=deadline,
         measures=[
             MeasureInput(
-                text=measure.text.format(**fill),
+                text=measure.text.format(**context.fill),
                 owner=measure.owner,
                 department=measure.department,
-                deadline=_day(today, measure.due) if measure.due is not None else deadline,
+                deadline=_day(context.today, measure.due) if measure.due is not None else deadline,
             )
             for measure in plan.measures
         ],
-        start=plan.progress != Progress.PENDING,
     )
+
+
+def _problem_walk(
+    plan: ProblemPlan,
+    problem: Problem,
+    unit_name: str,
+    unit_actor: Any,
+    commenter: Any,
+    context: _Context,
+) -> None:
+    """Take a started problem through reports, evidence and review as far as its plan says."""
     measures = list(problem.measures.order_by("ordinal"))
-    if plan.progress in {Progress.STARTED, Progress.PARTIAL}:
-        for index, measure in enumerate(measures):
-            done = plan.progress == Progress.PARTIAL and index == 0
-            name = "complete" if done else "start"
-            measure_transition(actor=unit_actor, measure=measure, name=name)
-        return problem
-    if plan.progress == Progress.PENDING:
-        return problem
-    for measure in measures:
-        measure_transition(actor=unit_actor, measure=measure, name="complete")
-    problem_transition(actor=unit_actor, problem=problem, name="request_closing")
-    if plan.progress == Progress.CLOSED:
-        problem_transition(actor=office, problem=problem, name="close", reason=CLOSE_NOTE)
-    elif plan.progress == Progress.RETURNED:
-        problem_transition(actor=office, problem=problem, name="return", reason=plan.return_reason)
-        measure_transition(actor=unit_actor, measure=measures[0], name="reopen", reason=REOPEN_NOTE)
-    return problem
-
-
-def _user_ensure(login: DemoLogin) -> Any:
-    """Create or refresh a demo user and its profile, with audit rows (never the password)."""
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=login.username).first()
-    is_office = login.role == Role.OFFICE
-    before = snapshot(user, USER_FIELDS) if user is not None else None
-    if user is None:
-        user = user_model(username=login.username)
-    user.first_name = login.display_name[:150]
-    user.is_active = True
-    user.is_staff = is_office
-    user.is_superuser = is_office
-    user.set_password(login.password)
-    user.save()
-    after = {**snapshot(user, USER_FIELDS), "password": "set to the demo password"}
-    action = "user.create" if before is None else "user.update"
-    audit_record(actor=None, action=action, instance=user, before=before, after=after)
-
-    profile = Profile.objects.filter(user=user).first()
-    profile_before = snapshot(profile) if profile is not None else None
-    if profile is None:
-        profile = Profile(user=user)
-    profile.role = login.role
-    profile.display_name = login.display_name
-    profile.save()
-    if snapshot(profile) != profile_before:
-        audit_record(
-            actor=None,
-            action="profile.create" if profile_before is None else "profile.update",
-            instance=profile,
-            before=profile_before,
-            after=snapshot(profile),
-        )
-    return user
-
-
-def _membership_ensure(actor: Any, group: Group, user: Any) -> None:
-    membership, created = GroupMembership.objects.get_or_create(group=group, user=user)
-    if created:
-        audit_record(
-            actor=actor,
-            action="group.member_add",
-            instance=membership,
-            before=None,
-            after=snapshot(membership),
-        )
-
-
-def _liaison_ensure(actor: Any, unit: Unit, user: Any) -> None:
-    if unit.liaisons.filter(pk=user.pk).exists():
+    if plan.progress == Progress.STARTED:
+        # The first report on a measure starts it; the others are started by hand.
+        progress_report_create(actor=unit_actor, measure=measures[0], text=REPORT_ONGOING)
+        for measure in measures[1:]:
+            measure_transition(actor=unit_actor, measure=measure, name="start")
         return
-    before = sorted(unit.liaisons.values_list("id", flat=True))
-    unit.liaisons.add(user)
-    audit_record(
-        actor=actor,
-        action="unit.liaison_add",
-        instance=unit,
-        before={"liaison_ids": before},
-        after={"liaison_ids": sorted([*before, user.pk])},
+    finished = measures[:1] if plan.progress == Progress.PARTIAL else measures
+    for measure in finished:
+        evidence = _evidence_file(unit_name, problem, measure)
+        progress_report_create(
+            actor=unit_actor, measure=measure, text=REPORT_DONE, files=[evidence]
+        )
+        measure_transition(actor=unit_actor, measure=measure, name="complete")
+    if plan.progress == Progress.PARTIAL:
+        for measure in measures[1:]:
+            progress_report_create(actor=unit_actor, measure=measure, text=REPORT_ONGOING)
+        return
+    problem_transition(actor=unit_actor, problem=problem, name="request_closing")
+    if commenter is not None:
+        comment_add(actor=commenter, problem=problem, text=COMMENT, recommends_closing=True)
+    if plan.progress == Progress.CLOSED:
+        problem_transition(actor=context.office, problem=problem, name="close", reason=CLOSE_NOTE)
+    elif plan.progress == Progress.RETURNED:
+        problem_transition(
+            actor=context.office, problem=problem, name="return", reason=plan.return_reason
+        )
+        measure_transition(actor=unit_actor, measure=measures[0], name="reopen", reason=REOPEN_NOTE)
+
+
+def _evidence_file(unit_name: str, problem: Problem, measure: Measure) -> ContentFile:
+    """A small text file standing in for a scanned document; unique, so stored on its own."""
+    text = (
+        f"佐证材料（演示数据）\n单位：{unit_name}\n问题{problem.ordinal}：{problem.title}\n"
+        f"措施{measure.ordinal}：{measure.text}\n"
     )
+    return ContentFile(
+        text.encode("utf-8"), name=f"问题{problem.ordinal}-措施{measure.ordinal}-佐证材料.txt"
+    )
+
+
+def _files_delete_unshared(paths: set[str]) -> None:
+    storage = Evidence._meta.get_field("file").storage
+    for path in paths:
+        if path and not Evidence.objects.filter(file=path).exists() and storage.exists(path):
+            storage.delete(path)
 
 
 def _removed(

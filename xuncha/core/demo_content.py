@@ -5,6 +5,10 @@ only by title and surname, 王某). Dates are days relative to the day the demo 
 deadlines stay both past and future whenever it runs. Measure texts may name ``{asof}`` (a
 recent quarter's end, e.g. 2026年9月30日) and ``{prev}`` (last year), filled in at load time.
 
+A unit's rectification plan follows from its problems: when every problem is under way the
+plan was submitted and approved (approval starts the problems); when every problem is still
+pending the plan awaits approval, or is not drafted at all while the feedback date is unset.
+
 Kept apart from ``xuncha.core.demo`` so that the loader stays short and readable.
 """
 
@@ -72,7 +76,7 @@ ROUND_SEQUENCE = 3
 ROUND_START = -240
 ROUND_END = -50
 ROUND_DESCRIPTION = (
-    "演示数据：江城市委第三轮常规巡察，4个巡察组对13家单位开展巡察，"
+    "演示数据：江城市委第三轮常规巡察，4个巡察组对14家单位开展巡察，"
     "反馈后各单位按照问题、任务、责任三张清单推进整改。"
 )
 
@@ -435,7 +439,7 @@ UNITS: tuple[UnitPlan, ...] = (
           )),
         P("生活垃圾分类推进不平衡",
           "老旧小区垃圾分类设施不足，居民参与率城郊差距明显。",
-          "巡察整改", BY_DEADLINE, 60, Pr.PENDING, (
+          "巡察整改", BY_DEADLINE, 60, Pr.STARTED, (
               M("新建和改造分类投放点1500个，小区垃圾分类覆盖率从68%提升至90%。",
                 "党组书记、主任 唐某", "环境卫生处"),
               M("组织垃圾分类宣传进社区活动120场次。",
@@ -443,7 +447,7 @@ UNITS: tuple[UnitPlan, ...] = (
           )),
         P("协管人员管理不规范",
           "协管员招录、考核、退出机制不健全，有的协管员替代正式执法人员执法。",
-          "选人用人", LONG_TERM, 240, Pr.PENDING, (
+          "选人用人", LONG_TERM, 240, Pr.STARTED, (
               M("清理规范协管员队伍，清退不符合条件人员58名。",
                 "党组成员、副主任 邓某", "人事处", 90),
               M("制定《江城市城市管理协管员管理办法》。",
@@ -469,9 +473,33 @@ UNITS: tuple[UnitPlan, ...] = (
           )),
         P("公共体育场馆开放不够",
           "部分公共体育场馆免费、低收费开放时段少，群众预约不便。",
-          "作风建设", BY_DEADLINE, 90, Pr.PENDING, (
+          "作风建设", BY_DEADLINE, 90, Pr.STARTED, (
               M("推动18座公共体育场馆免费或低收费开放，月均接待健身群众近1.2万人次。",
                 "党组成员、副局长 宋某", "场馆管理中心"),
+          )),
+    )),
+    UnitPlan("江城市退役军人事务局", None, 4, -20, (
+        P("烈士纪念设施管护不到位",
+          "部分零散烈士纪念设施年久失修，日常管护责任没有落实到具体单位和人员。",
+          "党的领导", BY_DEADLINE, 70, Pr.PENDING, (
+              M("逐一排查全市83处零散烈士纪念设施，制定分批修缮计划，年内修缮31处。",
+                "党组书记、局长 孔某", "褒扬纪念科", 60),
+              M("建立纪念设施管护责任清单，明确管护单位和责任人。",
+                "党组成员、副局长 严某", "褒扬纪念科", 40),
+          )),
+        P("抚恤补助发放审核不严",
+          "个别优抚对象去世后抚恤补助没有及时停发，存在多发情况。",
+          "全面从严治党", IMMEDIATE, 15, Pr.PENDING, (
+              M("会同民政、公安部门比对数据，追回多发的抚恤补助金9.7万元。",
+                "党组书记、局长 孔某", "优抚科"),
+              M("对2名审核把关不严的工作人员进行批评教育。",
+                "党组书记、局长 孔某", "机关党委"),
+          )),
+        P("就业服务针对性不强",
+          "退役军人就业推荐与本人专长结合不够，适应性培训覆盖面窄。",
+          "作风建设", BY_DEADLINE, 120, Pr.PENDING, (
+              M("举办退役军人专场招聘会4场，提供就业岗位约1600个。",
+                "党组成员、副局长 严某", "就业创业科", 100),
           )),
     )),
     UnitPlan("江城市公共资源交易中心", None, 4, None, (

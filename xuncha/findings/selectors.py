@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from xuncha.core.models import AuditEntry
@@ -146,3 +146,29 @@ def problem_history(problem: Problem) -> tuple[QuerySet[ProblemEvent], QuerySet[
         .order_by("id")
     )
     return events, entries
+
+
+def with_last_step(problems: QuerySet[Problem]) -> QuerySet[Problem]:
+    """Problems annotated with their last problem-level workflow step (measures' steps aside).
+
+    ``last_transition`` (e.g. "return"), ``last_reason`` and ``last_step_at``: a work queue
+    puts returned problems first and shows why they came back.
+    """
+    last = ProblemEvent.objects.filter(problem_id=OuterRef("pk"), measure=None).order_by(
+        "-at", "-id"
+    )
+    return problems.annotate(
+        last_transition=Subquery(last.values("transition")[:1]),
+        last_reason=Subquery(last.values("reason")[:1]),
+        last_step_at=Subquery(last.values("at")[:1]),
+    )
+
+
+def closing_requester_id(problem: Problem) -> int | None:
+    """Who asked for the problem's closing most recently (None: nobody, or the system)."""
+    return (
+        problem.events.filter(transition="request_closing", measure=None)
+        .order_by("-at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )

@@ -109,9 +109,18 @@ def problem_create(
             after=snapshot(measure),
             scope=problem_scope(problem),
         )
+    if any(item.deadline for item in measures):
+        refresh_deadlines(actor, assignment)
     if start:
         problem = problem_transition(actor=actor, problem=problem, name="start", reason=reason)
     return problem
+
+
+def refresh_deadlines(actor: Any, assignment: Assignment) -> None:
+    """Recompute the unit's stored deadlines after a date they count from changed."""
+    from xuncha.clocks.services import deadlines_refresh_for_assignment
+
+    deadlines_refresh_for_assignment(actor=actor, assignment=assignment)
 
 
 def outcomes_refresh(measure: Measure) -> None:
@@ -200,6 +209,8 @@ def measure_update(
         return measure
     if before["text"] != after["text"]:
         outcomes_refresh(measure)
+    if before["deadline"] != after["deadline"]:
+        refresh_deadlines(actor, problem.assignment)
     bump_version(problem)
     audit_record(
         actor=actor,
@@ -218,7 +229,11 @@ class EditRefused(PermissionError):
 
 def _problem_for_edit(actor: Any, problem_id: int, expected_version: int | None) -> Problem:
     """Lock the problem, check the actor may edit it and nobody saved it meanwhile."""
-    problem = Problem.objects.select_for_update().select_related("assignment").get(pk=problem_id)
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("assignment")
+        .get(pk=problem_id)
+    )
     if not may_edit_unit(actor, problem.assignment.unit_id):
         raise EditRefused(_("您没有权限修改该单位的整改内容。"))
     if problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED} and (
@@ -261,6 +276,8 @@ def measure_create(
         deadline=deadline,
     )
     outcomes_refresh(measure)
+    if deadline is not None:
+        refresh_deadlines(actor, locked.assignment)
     bump_version(locked)
     audit_record(
         actor=actor,

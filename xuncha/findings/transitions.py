@@ -35,7 +35,9 @@ def problem_transition(*, actor: Any, problem: Problem, name: str, reason: str =
     unfinished or no evidence backs it, and a closing by the person who asked for it.
     """
     problem = (
-        Problem.objects.select_for_update().select_related("assignment__group").get(pk=problem.pk)
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("assignment__group")
+        .get(pk=problem.pk)
     )
     step = transition_for(
         PROBLEM_TRANSITIONS,
@@ -97,7 +99,7 @@ def _user_or_none(actor: Any) -> Any:
 def measure_transition(*, actor: Any, measure: Measure, name: str, reason: str = "") -> Measure:
     """Apply a named workflow transition to a measure and write its history row."""
     problem = (
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related("assignment__group")
         .get(pk=measure.problem_id)
     )

@@ -11,7 +11,14 @@ from xuncha.core.models import Role
 from xuncha.core.permissions import role_of, unit_ids_for_user
 from xuncha.findings.models import Problem, ProblemStatus
 from xuncha.findings.selectors import problems_for_user
-from xuncha.rectification.models import Evidence, PlanStatus, RectificationPlan
+from xuncha.rectification.models import (
+    Comment,
+    Evidence,
+    PlanEvent,
+    PlanStatus,
+    ProgressReport,
+    RectificationPlan,
+)
 
 
 def evidence_for_user(user: Any) -> QuerySet[Evidence]:
@@ -67,4 +74,48 @@ def unit_work_queue(user: Any) -> QuerySet[Problem]:
         .filter(status__in=[ProblemStatus.PENDING, ProblemStatus.IN_PROGRESS])
         .select_related("assignment__unit", "assignment__round")
         .order_by("deadline", "id")
+    )
+
+
+def group_closing_queue(user: Any) -> QuerySet[Problem]:
+    """For a group member: closing requests of the units their group is assigned to."""
+    if role_of(user) != Role.GROUP:
+        return Problem.objects.none()
+    return (
+        problems_for_user(user)
+        .filter(status=ProblemStatus.CLOSING_REQUESTED, assignment__group__members=user)
+        .select_related("assignment__unit", "assignment__round", "assignment__group")
+        .order_by("updated_at", "id")
+    )
+
+
+def get_plan_for_assignment(user: Any, assignment: Any) -> RectificationPlan | None:
+    """The plan of an assignment the caller reached through a scoped selector, if drafted."""
+    return plans_for_user(user).filter(assignment=assignment).first()
+
+
+def progress_reports_for_problem(problem: Problem) -> QuerySet[ProgressReport]:
+    """A problem's progress reports with their outcomes and files, oldest first.
+
+    The caller has reached ``problem`` through ``get_problem_for_user``.
+    """
+    return (
+        ProgressReport.objects.filter(measure__problem=problem)
+        .select_related("author__profile")
+        .prefetch_related("outcomes", "evidence")
+        .order_by("created_at", "id")
+    )
+
+
+def comments_for_problem(problem: Problem) -> QuerySet[Comment]:
+    """A problem's comments by inspection groups and the office, oldest first."""
+    return problem.comments.select_related("author__profile").order_by("created_at", "id")
+
+
+def plan_events_for_assignment(assignment: Any) -> QuerySet[PlanEvent]:
+    """The status changes of an assignment's plan, oldest first (none when not drafted)."""
+    return (
+        PlanEvent.objects.filter(plan__assignment=assignment)
+        .select_related("actor__profile")
+        .order_by("at", "id")
     )

@@ -9,6 +9,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xuncha.clocks.services import deadlines_refresh_for_assignment
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
 from xuncha.core.permissions import acting_role
@@ -98,7 +99,7 @@ def plan_transition(
 ) -> RectificationPlan:
     """Submit, approve or return a plan; approving starts rectification of its problems."""
     plan = (
-        RectificationPlan.objects.select_for_update()
+        RectificationPlan.objects.select_for_update(of=("self",))
         .select_related("assignment__group")
         .get(pk=plan.pk)
     )
@@ -140,6 +141,7 @@ def plan_transition(
             problem_transition(
                 actor=actor, problem=problem, name="start", reason=_("整改方案已批准")
             )
+        deadlines_refresh_for_assignment(actor=actor, assignment=plan.assignment)
     plan_transitioned.send(sender=RectificationPlan, plan=plan, transition=step.name, actor=actor)
     return plan
 
@@ -164,7 +166,7 @@ def progress_report_create(
     A first report on a measure that has not started moves it to 推进中.
     """
     problem = (
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related("assignment__group")
         .get(pk=measure.problem_id)
     )

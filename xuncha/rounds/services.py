@@ -78,4 +78,40 @@ def assignment_get_or_create(
         before=None,
         after=snapshot(assignment),
     )
+    if feedback_date is not None:
+        _refresh_deadlines(actor, assignment)
     return assignment, True
+
+
+ASSIGNMENT_FIELDS = ["group", "feedback_date"]
+
+
+@transaction.atomic
+def assignment_update(
+    *, actor: Any, assignment: Assignment, group: Group | None, feedback_date: dt.date | None
+) -> Assignment:
+    """Set which group inspects the unit and when feedback was given; the clocks follow."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if group is not None and group.round_id != assignment.round_id:
+        raise ValueError("巡察组不属于该轮次。")
+    before = snapshot(assignment, ASSIGNMENT_FIELDS)
+    assignment.group = group
+    assignment.feedback_date = feedback_date
+    assignment.save(update_fields=["group", "feedback_date"])
+    after = snapshot(assignment, ASSIGNMENT_FIELDS)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="assignment.update",
+            instance=assignment,
+            before=before,
+            after=after,
+        )
+        _refresh_deadlines(actor, assignment)
+    return assignment
+
+
+def _refresh_deadlines(actor: Any, assignment: Assignment) -> None:
+    from xuncha.clocks.services import deadlines_refresh_for_assignment
+
+    deadlines_refresh_for_assignment(actor=actor, assignment=assignment)

@@ -50,7 +50,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 _(
                     "已加载演示数据“%(round)s”：%(groups)s个巡察组，%(units)s家单位，"
-                    "%(problems)s个问题，%(measures)s条整改措施，%(outcomes)s项整改成效。"
+                    "%(problems)s个问题，%(measures)s条整改措施，%(outcomes)s项整改成效，"
+                    "%(evidence)s份佐证材料。"
                 )
                 % {
                     "round": summary.round_name,
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                     "problems": summary.problems,
                     "measures": summary.measures,
                     "outcomes": summary.outcomes,
+                    "evidence": summary.evidence,
                 }
             )
         )
