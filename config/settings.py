@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xuncha.findings",
     "xuncha.rectification",
     "xuncha.notifications",
+    "xuncha.followups",
     "xuncha.digests",
     "xuncha.clocks",
     "xuncha.api",

@@ -24,6 +24,8 @@ class ProblemStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("整改中")
     CLOSING_REQUESTED = "closing_requested", _("申请销号")
     CLOSED = "closed", _("已销号")
+    # A follow-up found the rectification basically done (基本到位): still open, new deadline.
+    CONTINUING = "continuing", _("持续整改")
 
 
 class MeasureStatus(models.TextChoices):

@@ -14,6 +14,9 @@ from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemEvent
 from xuncha.findings.signals import problem_transitioned
 from xuncha.findings.workflow import MEASURE_TRANSITIONS, PROBLEM_TRANSITIONS
 
+# The moves that ask for closing; whoever made the last of them may not close (four eyes).
+CLOSING_REQUESTS = ("request_closing", "rule_done")
+
 
 def problem_scope(problem: Problem) -> str:
     """The audit scope under which a problem's history is gathered."""
@@ -27,7 +30,9 @@ def bump_version(problem: Problem) -> None:
 
 
 @transaction.atomic
-def problem_transition(*, actor: Any, problem: Problem, name: str, reason: str = "") -> Problem:
+def problem_transition(
+    *, actor: Any, problem: Problem, name: str, reason: str = "", as_role: str | None = None
+) -> Problem:
     """Apply a named workflow transition to a problem and write its history row.
 
     Refuses, with a message for the user, a move the table does not allow from the current
@@ -44,14 +49,16 @@ def problem_transition(*, actor: Any, problem: Problem, name: str, reason: str =
         name,
         problem.status,
         dict(ProblemStatus.choices),
-        role=acting_role(actor, problem.assignment),
+        # A service that has checked the actor's part itself (a follow-up visit's group, which
+        # may differ from the group that inspected) passes it as ``as_role``.
+        role=as_role or acting_role(actor, problem.assignment),
         reason=reason,
     )
     if step.name == "request_closing":
         _check_ready_for_closing(problem)
     if step.name == "close" and actor is not None:
         requester_id = (
-            problem.events.filter(transition="request_closing", measure=None)
+            problem.events.filter(transition__in=CLOSING_REQUESTS, measure=None)
             .order_by("-at", "-id")
             .values_list("actor_id", flat=True)
             .first()
@@ -112,7 +119,7 @@ def measure_transition(*, actor: Any, measure: Measure, name: str, reason: str =
         role=acting_role(actor, problem.assignment),
         reason=reason,
     )
-    if problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED}:
+    if problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED}:  # frozen
         raise TransitionRefused(
             _("问题处于“%(status)s”状态，措施不能再变更。")
             % {"status": problem.get_status_display()}

@@ -17,6 +17,8 @@ M = MeasureStatus
 OFFICE = frozenset({Role.OFFICE})
 UNIT = frozenset({Role.UNIT})
 UNIT_OR_OFFICE = frozenset({Role.UNIT, Role.OFFICE})
+GROUP = frozenset({Role.GROUP})
+OPEN = frozenset({P.IN_PROGRESS, P.CONTINUING, P.CLOSING_REQUESTED})
 
 
 def _table(*transitions: Transition) -> dict[str, Transition]:
@@ -28,7 +30,7 @@ PROBLEM_TRANSITIONS: dict[str, Transition] = _table(
     Transition("start", frozenset({P.PENDING}), P.IN_PROGRESS, _("开始整改"), OFFICE),
     Transition(
         "request_closing",
-        frozenset({P.IN_PROGRESS}),
+        frozenset({P.IN_PROGRESS, P.CONTINUING}),
         P.CLOSING_REQUESTED,
         _("申请销号"),
         UNIT_OR_OFFICE,
@@ -50,7 +52,39 @@ PROBLEM_TRANSITIONS: dict[str, Transition] = _table(
         OFFICE,
         reason_required=True,
     ),
+    # A follow-up visit's verdict on a problem (回访认定); the group that visited rules.
+    # 整改到位 proposes closing (the office still closes: four eyes) or confirms a closed one.
+    Transition("rule_done", OPEN, P.CLOSING_REQUESTED, _("认定整改到位"), GROUP, True),
+    Transition(
+        "rule_done_confirm", frozenset({P.CLOSED}), P.CLOSED, _("确认整改到位"), GROUP, True
+    ),
+    # 基本到位 keeps the problem open as 持续整改, with a new deadline.
+    Transition("rule_mostly", OPEN | {P.CLOSED}, P.CONTINUING, _("认定基本到位"), GROUP, True),
+    # 未到位 sends an open problem back (再整改) or reopens a closed one.
+    Transition("rule_not_done", OPEN, P.IN_PROGRESS, _("认定未到位，再整改"), GROUP, True),
+    Transition(
+        "rule_not_done_reopen",
+        frozenset({P.CLOSED}),
+        P.IN_PROGRESS,
+        _("认定未到位，重新打开"),
+        GROUP,
+        True,
+    ),
+    # 问题反弹 reopens a closed problem.
+    Transition(
+        "rule_rebound", frozenset({P.CLOSED}), P.IN_PROGRESS, _("认定问题反弹"), GROUP, True
+    ),
 )
+
+# Which transition a verdict makes, by its kind and the problem's status (see followups).
+VERDICT_TRANSITIONS: dict[tuple[str, str], str] = {
+    **{("done", status): "rule_done" for status in OPEN},
+    ("done", P.CLOSED): "rule_done_confirm",
+    **{("mostly", status): "rule_mostly" for status in OPEN | {P.CLOSED}},
+    **{("not_done", status): "rule_not_done" for status in OPEN},
+    ("not_done", P.CLOSED): "rule_not_done_reopen",
+    ("rebound", P.CLOSED): "rule_rebound",
+}
 
 MEASURE_TRANSITIONS: dict[str, Transition] = _table(
     Transition("start", frozenset({M.NOT_STARTED}), M.IN_PROGRESS, _("开始推进"), UNIT_OR_OFFICE),
