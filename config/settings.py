@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "xuncha.notifications",
     "xuncha.followups",
     "xuncha.digests",
+    "xuncha.reports",
     "xuncha.clocks",
     "xuncha.api",
     "xuncha.web",

@@ -15,3 +15,7 @@ def seed_path() -> Path:
 @pytest.fixture
 def seed_text() -> str:
     return shared.seed_text()
+
+
+# One of each role and the records they act on, for any test that needs the whole cast.
+from tests.rectification.conftest import cast  # noqa: E402,F401

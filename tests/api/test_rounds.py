@@ -60,6 +60,7 @@ def test_the_round_detail_lists_its_units_with_problem_counts_by_status(world, c
         "in_progress": 1,
         "closing_requested": 0,
         "closed": 0,
+        "continuing": 0,
         "total": 2,
     }
     assert body["assignments"][1]["feedback_date"] is None

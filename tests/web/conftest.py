@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,12 @@ import pytest
 from django.test import Client
 
 from tests.factories import make_assignment, make_problem, make_round, make_unit, make_user
+
+# The rectification cast (office, office2, liaison, other_liaison, member, other_member,
+# supervisor, outsider and two assignments). Its usernames overlap the personas below, so a
+# test uses one or the other, never both.
+from tests.rectification.conftest import cast  # noqa: F401
+from tests.web.browser import launch_chromium, new_page, require_chromium
 from xuncha.core.models import Role
 from xuncha.findings.models import Problem
 from xuncha.rounds.models import Assignment, GroupMembership, Round
@@ -107,3 +114,23 @@ def group_client(group_member: Any) -> Client:
 @pytest.fixture
 def outsider_client(outsider: Any) -> Client:
     return client_for(outsider)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium for the browser tests (skipped when the system has none)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in its own browser context."""
+    opened = new_page(browser)
+    yield opened
+    opened.context.close()

@@ -6,73 +6,26 @@ Screenshots land in test-results/ (ignored by git) for a person to look at.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.factories import make_problem, make_user
-from tests.shared import REPOSITORY, seed_path, seed_text
+from tests.shared import seed_path, seed_text
+from tests.web.browser import log_in as browser_log_in
+from tests.web.browser import screenshot
 from xuncha.core.models import Role
 from xuncha.findings.services import measure_update
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside
-# one unless told the calls are safe (they are: the loop only drives the browser).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-RESULTS = REPOSITORY / "test-results"
-PASSWORD = "pw-test-1"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is absent; install the chromium package to run browser tests"
-        if os.environ.get("XUNCHA_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"XUNCHA_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
 def log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
     if username == "office":
+        page.goto(f"{live_server.url}/accounts/login/")
         screenshot(page, "login.png", full_page=False)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    browser_log_in(page, live_server, username)
 
 
 def problem_titles_after(text: str, unit_name: str, count: int) -> list[str]:
@@ -85,13 +38,6 @@ def problem_titles_after(text: str, unit_name: str, count: int) -> list[str]:
         if re.match(r"^问题\s*[:：]", line)
     ]
     return titles[:count]
-
-
-def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / name
-    page.screenshot(path=str(path), full_page=full_page)
-    return path
 
 
 @pytest.mark.shared
@@ -142,22 +88,27 @@ def test_a_liaison_edits_a_measure_in_place_and_sees_the_new_figures(live_server
     page.goto(f"{live_server.url}/problems/{problem.pk}/")
     measure = page.locator("article.measure").first
     measure.get_by_role("link", name=re.compile("编辑")).click()
-    textarea = page.get_by_label("措施内容")
+    editing = page.locator("article.measure-editing")
+    textarea = editing.get_by_label("措施内容")
     textarea.wait_for()
     screenshot(page, "measure-form.png", full_page=False)
     textarea.fill("清退违规资金共计12.5万元。")
-    page.get_by_label("责任部门").fill("财务科")
-    page.get_by_role("button", name="保存").click()
+    editing.get_by_label("责任部门").fill("财务科")
+    editing.get_by_role("button", name="保存").click()
     page.locator("article.measure mark.outcome-money").wait_for()
     assert "12.5万元" in page.locator("article.measure mark.outcome-money").inner_text()
     assert "财务科" in page.locator("article.measure").inner_text()
     assert "修改整改措施" in page.locator("#history").inner_text()
     assert page.url.endswith(f"/problems/{problem.pk}/")  # swapped in place, no navigation
     screenshot(page, "problem.png")
+    # The other forms were refreshed with the new version: the user's next save is no conflict.
+    page.get_by_label("整改类型", exact=True).select_option("immediate")
+    page.get_by_role("button", name="更新整改类型与时限").click()
+    page.get_by_text("整改类型与时限已保存").wait_for()
 
     # Someone else saves while the form is open: the save answers 409 and htmx shows why.
     page.locator("article.measure").first.get_by_role("link", name=re.compile("编辑")).click()
-    page.get_by_label("措施内容").wait_for()
+    editing.get_by_label("措施内容").wait_for()
     problem.refresh_from_db()
     measure_update(
         actor=None,
@@ -165,7 +116,7 @@ def test_a_liaison_edits_a_measure_in_place_and_sees_the_new_figures(live_server
         expected_version=problem.version,
         text="他人同时修改了这一项。",
     )
-    page.get_by_label("责任领导").fill("王局长")
-    page.get_by_role("button", name="保存").click()
+    editing.get_by_label("责任领导").fill("王局长")
+    editing.get_by_role("button", name="保存").click()
     page.get_by_text("已被他人修改").wait_for()
-    assert page.get_by_label("责任领导").input_value() == "王局长"
+    assert editing.get_by_label("责任领导").input_value() == "王局长"

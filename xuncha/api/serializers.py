@@ -79,6 +79,7 @@ class ProblemCountsSerializer(serializers.Serializer):
     in_progress = serializers.IntegerField(help_text=ProblemStatus.IN_PROGRESS.label)
     closing_requested = serializers.IntegerField(help_text=ProblemStatus.CLOSING_REQUESTED.label)
     closed = serializers.IntegerField(help_text=ProblemStatus.CLOSED.label)
+    continuing = serializers.IntegerField(help_text=ProblemStatus.CONTINUING.label)
     total = serializers.IntegerField(help_text=_("合计"))
 
 

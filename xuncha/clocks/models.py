@@ -28,6 +28,8 @@ class DeadlineAnchor(models.TextChoices):
 
     FEEDBACK = "feedback", _("反馈日期")
     MEASURE = "measure", _("措施完成时限")
+    # A follow-up verdict of 基本到位 / 未到位 gives the problem a new deadline (再整改时限).
+    VERDICT = "verdict", _("回访认定的整改时限")
 
 
 class DeadlineCountUnit(models.TextChoices):
@@ -190,7 +192,8 @@ class Deadline(models.Model):
     """A deadline computed from a rule, stored with that rule and the date it counted from.
 
     Feedback-anchored rules give one deadline per assignment; measure-anchored rules one per
-    measure (its problem and assignment are kept beside it so reads need no extra joins).
+    measure (its problem and assignment are kept beside it so reads need no extra joins);
+    verdict-anchored rules one per problem whose latest follow-up verdict set a new deadline.
     ``holidays_known`` is False when the count crossed a year whose holidays were not yet known.
     """
 
@@ -231,12 +234,18 @@ class Deadline(models.Model):
         verbose_name = _("时限")
         verbose_name_plural = _("时限")
         constraints = [
-            # NULLs are distinct in unique indexes, so (rule, assignment, measure) is enforced
-            # as two partial indexes: one per assignment-wide deadline, one per measure.
+            # NULLs are distinct in unique indexes, so (rule, assignment, problem, measure) is
+            # enforced as partial indexes: one per assignment-wide deadline, one per problem,
+            # one per measure.
             models.UniqueConstraint(
                 fields=["rule", "assignment"],
-                condition=Q(measure__isnull=True),
+                condition=Q(measure__isnull=True, problem__isnull=True),
                 name="deadline_unique_per_assignment",
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "problem"],
+                condition=Q(measure__isnull=True, problem__isnull=False),
+                name="deadline_unique_per_problem",
             ),
             models.UniqueConstraint(
                 fields=["rule", "measure"],

@@ -18,6 +18,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -89,22 +90,40 @@ def _open_problem_deadlines() -> QuerySet[Deadline]:
     """The deadlines that bear on the problem in the outer query, while still open.
 
     Its open measures' deadlines (a done measure's deadline no longer threatens), and the
-    assignment-wide deadlines whose rule counts for problems (the rectification report).
+    assignment-wide deadlines whose rule counts for problems (the rectification report). A new
+    deadline set by a follow-up verdict (再整改时限) supersedes them all: it comes first.
     """
-    return Deadline.objects.filter(
-        Q(
-            rule__anchor=DeadlineAnchor.MEASURE,
-            problem_id=OuterRef("pk"),
-            measure__status__in=[MeasureStatus.NOT_STARTED, MeasureStatus.IN_PROGRESS],
+    return (
+        Deadline.objects.filter(
+            Q(
+                rule__anchor=DeadlineAnchor.MEASURE,
+                problem_id=OuterRef("pk"),
+                measure__status__in=[MeasureStatus.NOT_STARTED, MeasureStatus.IN_PROGRESS],
+            )
+            | Q(
+                rule__anchor=DeadlineAnchor.FEEDBACK,
+                assignment_id=OuterRef("assignment_id"),
+                problem__isnull=True,
+                measure__isnull=True,
+            )
+            | Q(
+                rule__anchor=DeadlineAnchor.VERDICT,
+                problem_id=OuterRef("pk"),
+                measure__isnull=True,
+            ),
+            rule__active=True,
+            rule__problem_warning=True,
         )
-        | Q(
-            rule__anchor=DeadlineAnchor.FEEDBACK,
-            assignment_id=OuterRef("assignment_id"),
-            measure__isnull=True,
-        ),
-        rule__active=True,
-        rule__problem_warning=True,
-    ).order_by("due", "holidays_known", "id")  # on a tie, the unknown one carries the mark
+        .annotate(
+            superseding=Case(
+                When(rule__anchor=DeadlineAnchor.VERDICT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        # On a tie of dates, the one counted without known holidays carries the mark.
+        .order_by("superseding", "due", "holidays_known", "id")
+    )
 
 
 def _unless_closed(expression: Any, output_field: Any) -> Case:

@@ -30,6 +30,7 @@ from xuncha.clocks.models import (
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.calendar import WorkCalendar, YearSchedule, compute_due, package_years
 from xuncha.findings.models import Measure
+from xuncha.followups.models import Verdict
 from xuncha.rounds.models import Assignment
 
 DEADLINE_FIELDS = ["start", "due", "holidays_known"]
@@ -83,10 +84,11 @@ def deadlines_refresh_for_assignment(
 
     Feedback-anchored rules count from the assignment's feedback date; without one they give
     no deadline (未设定: nothing is invented). Measure-anchored rules give one deadline per
-    measure that has a deadline of its own. Deadlines that no longer apply (feedback date or
-    measure deadline cleared, rule switched off) are removed. Changes are updated in place and
-    audited; an unchanged deadline is not written at all. ``calendar`` lets a caller refreshing
-    many assignments build it once.
+    measure that has a deadline of its own; verdict-anchored rules one per problem whose latest
+    follow-up verdict (基本到位 / 未到位) set a new deadline. Deadlines that no longer apply
+    (feedback date or measure deadline cleared, rule switched off) are removed. Changes are
+    updated in place and audited; an unchanged deadline is not written at all. ``calendar``
+    lets a caller refreshing many assignments build it once.
     """
     deadlines, _changed = _refresh(actor, assignment, calendar or work_calendar())
     return deadlines
@@ -98,13 +100,14 @@ def _refresh(
     # The lock serialises two refreshes of one assignment, which would otherwise both insert.
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     existing = {
-        (deadline.rule_id, deadline.measure_id): deadline
+        (deadline.rule_id, deadline.problem_id, deadline.measure_id): deadline
         for deadline in Deadline.objects.filter(assignment=assignment).select_related("rule")
     }
     kept: list[Deadline] = []
     changed = 0
     for wanted in _wanted_deadlines(assignment):
-        deadline = existing.pop((wanted.rule.pk, wanted.measure_id), None)
+        key = (wanted.rule.pk, wanted.problem_id, wanted.measure_id)
+        deadline = existing.pop(key, None)
         deadline, was_changed = _apply(actor, assignment, wanted, deadline, calendar)
         kept.append(deadline)
         changed += was_changed
@@ -130,14 +133,34 @@ def _wanted_deadlines(assignment: Assignment) -> Iterable[_Wanted]:
             if rule.anchor == DeadlineAnchor.FEEDBACK:
                 yield _Wanted(rule, assignment.feedback_date)
     measure_rules = [rule for rule in rules if rule.anchor == DeadlineAnchor.MEASURE]
-    if not measure_rules:
-        return
-    measures = Measure.objects.filter(
-        problem__assignment=assignment, deadline__isnull=False
-    ).values_list("pk", "problem_id", "deadline")
-    for measure_id, problem_id, deadline in measures:
-        for rule in measure_rules:
-            yield _Wanted(rule, deadline, problem_id, measure_id)
+    if measure_rules:
+        measures = Measure.objects.filter(
+            problem__assignment=assignment, deadline__isnull=False
+        ).values_list("pk", "problem_id", "deadline")
+        for measure_id, problem_id, deadline in measures:
+            for rule in measure_rules:
+                yield _Wanted(rule, deadline, problem_id, measure_id)
+    verdict_rules = [rule for rule in rules if rule.anchor == DeadlineAnchor.VERDICT]
+    if verdict_rules:
+        for problem_id, deadline in _verdict_deadlines(assignment):
+            for rule in verdict_rules:
+                yield _Wanted(rule, deadline, problem_id)
+
+
+def _verdict_deadlines(assignment: Assignment) -> list[tuple[int, dt.date]]:
+    """(problem id, new deadline) for each problem whose latest verdict set one.
+
+    Only the latest verdict counts: a later 整改到位 (no new deadline) ends the earlier one.
+    """
+    latest: dict[int, dt.date | None] = {}
+    verdicts = (
+        Verdict.objects.filter(problem__assignment=assignment)
+        .order_by("problem_id", "-visit__visited_on", "-ruled_at", "-id")
+        .values_list("problem_id", "new_deadline")
+    )
+    for problem_id, deadline in verdicts:
+        latest.setdefault(problem_id, deadline)
+    return [(pk, deadline) for pk, deadline in latest.items() if deadline is not None]
 
 
 def _apply(

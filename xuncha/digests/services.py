@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
@@ -130,14 +130,7 @@ def digest_export(*, round_: Round, unit_names: Sequence[str] = ()) -> str:
     """
     assignments = list(
         round_.assignments.select_related("unit")
-        .prefetch_related(
-            Prefetch(
-                "problems",
-                queryset=Problem.objects.order_by("ordinal").prefetch_related(
-                    Prefetch("measures", queryset=Measure.objects.order_by("ordinal"))
-                ),
-            )
-        )
+        .prefetch_related(digest_problems_prefetch())
         .order_by("position", "id")
     )
     if unit_names:
@@ -154,13 +147,30 @@ def digest_export(*, round_: Round, unit_names: Sequence[str] = ()) -> str:
     whole_round = not unit_names
     digest = Digest(
         introduction=last_import.introduction if (last_import and whole_round) else "",
-        units=tuple(_digest_unit(a) for a in assignments if a.problems.all()),
+        units=tuple(digest_unit(a) for a in assignments if a.problems.all()),
         byline=(last_import.byline or None) if (last_import and whole_round) else None,
     )
     return render_digest(digest, colon=last_import.colon if last_import else "：")
 
 
-def _digest_unit(assignment: Any) -> DigestUnit:
+def digest_problems_prefetch(
+    problems: QuerySet[Problem] | None = None, *, lookup: str = "problems"
+) -> Prefetch:
+    """Prefetch an assignment's problems (only those of ``problems`` when given) with their
+    measures, in the order a digest writes them; :func:`digest_unit` reads it. ``lookup``
+    reaches the problems from another model ("assignment__problems" from a visit)."""
+    queryset = Problem.objects.all() if problems is None else problems
+    return Prefetch(
+        lookup,
+        queryset=queryset.order_by("ordinal").prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.order_by("ordinal"))
+        ),
+    )
+
+
+def digest_unit(assignment: Any) -> DigestUnit:
+    """One unit of a digest from an assignment fetched with :func:`digest_problems_prefetch`:
+    its problems as stored now, each with its lead and measures (numbered when they were)."""
     return DigestUnit(
         name=assignment.unit.name,
         problems=tuple(
@@ -186,5 +196,7 @@ __all__ = [
     "UnknownUnits",
     "digest_export",
     "digest_import",
+    "digest_problems_prefetch",
     "digest_read",
+    "digest_unit",
 ]

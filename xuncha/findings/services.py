@@ -227,14 +227,20 @@ class EditRefused(PermissionError):
     """The actor may not change this unit's rectification."""
 
 
-def _problem_for_edit(actor: Any, problem_id: int, expected_version: int | None) -> Problem:
-    """Lock the problem, check the actor may edit it and nobody saved it meanwhile."""
+def _problem_for_edit(
+    actor: Any, problem_id: int, expected_version: int | None, as_role: str | None = None
+) -> Problem:
+    """Lock the problem, check the actor may edit it and nobody saved it meanwhile.
+
+    ``as_role`` is the part a calling service has already checked the actor plays (a
+    follow-up visit's group setting a new deadline); it stands in for the unit check.
+    """
     problem = (
         Problem.objects.select_for_update(of=("self",))
         .select_related("assignment")
         .get(pk=problem_id)
     )
-    if not may_edit_unit(actor, problem.assignment.unit_id):
+    if as_role is None and not may_edit_unit(actor, problem.assignment.unit_id):
         raise EditRefused(_("您没有权限修改该单位的整改内容。"))
     if problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED} and (
         acting_role(actor, problem.assignment) != "office" and actor is not None
@@ -321,9 +327,14 @@ def problem_plan_update(
     expected_version: int | None,
     rectification_kind: str,
     deadline: dt.date | None,
+    as_role: str | None = None,
 ) -> Problem:
-    """Set how a problem is to be rectified (立行立改/限期整改/长期坚持) and by when."""
-    locked = _problem_for_edit(actor, problem.pk, expected_version)
+    """Set how a problem is to be rectified (立行立改/限期整改/长期坚持) and by when.
+
+    A service that has itself checked the actor's part passes it as ``as_role`` (a follow-up
+    verdict sets the new deadline in the name of the visiting group).
+    """
+    locked = _problem_for_edit(actor, problem.pk, expected_version, as_role)
     if rectification_kind and rectification_kind not in RectificationKind.values:
         raise ValueError(_("整改类型无效。"))
     before = snapshot(locked, PROBLEM_PLAN_FIELDS)

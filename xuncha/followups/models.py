@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.findings.models import Problem
+from xuncha.findings.models import Problem, ProblemStatus
+from xuncha.followups.scales import questions_problems, rubric_problems, scale_problems
 from xuncha.rounds.models import Assignment, Group, Round
 
 
@@ -127,6 +129,11 @@ class Visit(models.Model):
         return f"{self.batch} · {self.assignment.unit}"
 
 
+def visit_evidence_path(instance: VisitEvidence, filename: str) -> str:
+    """Files are stored under their content hash, so a stored file is never overwritten."""
+    return f"visits/{instance.sha256[:2]}/{instance.sha256}"
+
+
 class VisitEvidence(models.Model):
     """A file gathered on a visit (photos, checked ledgers), stored under its hash."""
 
@@ -141,7 +148,7 @@ class VisitEvidence(models.Model):
         related_name="evidence",
         verbose_name=_("认定"),
     )
-    file = models.FileField(_("文件"), upload_to="visits/", max_length=200)
+    file = models.FileField(_("文件"), upload_to=visit_evidence_path, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=255)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))
@@ -190,7 +197,9 @@ class Verdict(models.Model):
     kind = models.CharField(_("认定"), max_length=16, choices=VerdictKind.choices)
     reason = models.TextField(_("理由"))
     new_deadline = models.DateField(_("新的整改时限"), null=True, blank=True)
-    declared_status = models.CharField(_("单位自报状态"), max_length=24)
+    declared_status = models.CharField(
+        _("单位自报状态"), max_length=24, choices=ProblemStatus.choices
+    )
     declared_done = models.BooleanField(_("单位自报已完成"))
     ruled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -233,6 +242,15 @@ class SurveyTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors = {}
+        if problems := questions_problems(self.questions):
+            errors["questions"] = "；".join(problems)
+        if problems := scale_problems(self.scale):
+            errors["scale"] = "；".join(problems)
+        if errors:
+            raise ValidationError(errors)
+
 
 class SurveyResponse(models.Model):
     """One respondent's answers, one label of the scale per question."""
@@ -271,6 +289,10 @@ class Rubric(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if problems := rubric_problems(self.items, self.total or 0, self.passing or 0):
+            raise ValidationError({"items": "；".join(problems)})
+
 
 class Score(models.Model):
     """A unit's rectification score at a visit, item by item."""
@@ -292,6 +314,7 @@ class Score(models.Model):
         related_name="+",
         verbose_name=_("评分人"),
     )
+    scored_at = models.DateTimeField(_("评分时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("整改评分")

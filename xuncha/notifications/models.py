@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     REOPENED = "reopened", _("重新打开")
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已逾期")
+    FOLLOWUP = "followup", _("回访督查")
 
 
 class Notification(models.Model):

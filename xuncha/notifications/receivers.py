@@ -36,6 +36,32 @@ PROBLEM_MESSAGES = {
         gettext_lazy("问题“%(title)s”被重新打开：%(reason)s"),
         "unit",
     ),
+    # Follow-up verdicts (回访认定); confirming a closed problem tells nobody anything new.
+    "rule_done": (
+        NotificationKind.CLOSING_REQUESTED,
+        gettext_lazy("回访督查认定%(unit)s问题“%(title)s”整改到位，请审核销号。"),
+        "office",
+    ),
+    "rule_mostly": (
+        NotificationKind.FOLLOWUP,
+        gettext_lazy("回访督查认定问题“%(title)s”基本到位，转为持续整改：%(reason)s"),
+        "unit",
+    ),
+    "rule_not_done": (
+        NotificationKind.FOLLOWUP,
+        gettext_lazy("回访督查认定问题“%(title)s”整改未到位，请再整改：%(reason)s"),
+        "unit",
+    ),
+    "rule_not_done_reopen": (
+        NotificationKind.FOLLOWUP,
+        gettext_lazy("回访督查认定问题“%(title)s”整改未到位，已重新打开：%(reason)s"),
+        "unit",
+    ),
+    "rule_rebound": (
+        NotificationKind.FOLLOWUP,
+        gettext_lazy("回访督查认定问题“%(title)s”出现反弹，已重新打开：%(reason)s"),
+        "unit",
+    ),
 }
 
 

@@ -66,12 +66,18 @@ def plan_queue(user: Any) -> QuerySet[RectificationPlan]:
 
 
 def unit_work_queue(user: Any) -> QuerySet[Problem]:
-    """A liaison's open problems: to plan, to rectify, or sent back."""
+    """A liaison's open problems: to plan, to rectify, sent back, or to keep rectifying."""
     if role_of(user) != Role.UNIT:
         return Problem.objects.none()
     return (
         problems_for_user(user)
-        .filter(status__in=[ProblemStatus.PENDING, ProblemStatus.IN_PROGRESS])
+        .filter(
+            status__in=[
+                ProblemStatus.PENDING,
+                ProblemStatus.IN_PROGRESS,
+                ProblemStatus.CONTINUING,
+            ]
+        )
         .select_related("assignment__unit", "assignment__round")
         .order_by("deadline", "id")
     )

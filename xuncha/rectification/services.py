@@ -147,7 +147,8 @@ def plan_transition(
 
 
 def _problem_accepts_reports(problem: Problem) -> bool:
-    if problem.status == ProblemStatus.IN_PROGRESS:
+    # 持续整改: a follow-up found it basically done; the unit keeps working on it.
+    if problem.status in {ProblemStatus.IN_PROGRESS, ProblemStatus.CONTINUING}:
         return True
     # 长期坚持: closed for the concentrated phase, then reported on periodically.
     return problem.status == ProblemStatus.CLOSED and problem.rectification_kind == Kind.LONG_TERM
@@ -209,7 +210,10 @@ def progress_report_create(
     for upload in files:
         evidence_add(actor=actor, problem=problem, measure=measure, report=report, upload=upload)
     measure.refresh_from_db()
-    if measure.status == MeasureStatus.NOT_STARTED and problem.status == ProblemStatus.IN_PROGRESS:
+    if measure.status == MeasureStatus.NOT_STARTED and problem.status in {
+        ProblemStatus.IN_PROGRESS,
+        ProblemStatus.CONTINUING,
+    }:
         _measure_transition(actor=actor, measure=measure, name="start")
     return report
 

@@ -20,6 +20,8 @@ __all__ = [
     "DigestProblem",
     "DigestUnit",
     "digest_from_parsed",
+    "is_label_line",
+    "looks_like_unit_name",
     "normalise_whitespace",
     "ordinal_marker",
     "paragraphs_of_interest",
@@ -160,6 +162,24 @@ def normalise_whitespace(text: str) -> str:
     return "".join(text.split())
 
 
+def is_label_line(line: str) -> str | None:
+    """ "问题" or "整改" when ``line`` starts with that label and a colon, else None."""
+    match = _LABEL.match(line.strip())
+    return match.group(1) if match else None
+
+
+def looks_like_unit_name(line: str, *, following: str) -> bool:
+    """Whether ``line`` reads as a unit's name line: short, no sentence, before a 问题 line."""
+    line = line.strip()
+    return (
+        bool(line)
+        and is_label_line(following) == "问题"
+        and is_label_line(line) is None
+        and len(line) <= _UNIT_NAME_MAX_LENGTH
+        and not _SENTENCE_PUNCTUATION.intersection(line)
+    )
+
+
 def paragraphs_of_interest(text: str) -> list[str]:
     """The unit, 问题 and 整改 paragraphs of any digest text, ready to compare.
 
@@ -176,11 +196,7 @@ def paragraphs_of_interest(text: str) -> list[str]:
         (
             index
             for index in range(len(lines) - 1)
-            if _LABEL.match(lines[index + 1])
-            and lines[index + 1].startswith("问题")
-            and not _LABEL.match(lines[index])
-            and len(lines[index]) <= _UNIT_NAME_MAX_LENGTH
-            and not _SENTENCE_PUNCTUATION.intersection(lines[index])
+            if looks_like_unit_name(lines[index], following=lines[index + 1])
         ),
         len(lines),
     )

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.clocks.models import WarningColour
 from xuncha.findings.models import ProblemStatus
 from xuncha.rounds.models import Group
 from xuncha.rounds.selectors import groups_for_user, rounds_for_user, units_for_user
@@ -54,6 +55,11 @@ class LedgerFilterForm(forms.Form):
         required=False,
         choices=[("", _("全部状态")), *ProblemStatus.choices],
     )
+    warning = forms.ChoiceField(
+        label=_("预警"),
+        required=False,
+        choices=[("", _("全部预警")), *WarningColour.choices],
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,6 +77,11 @@ class LedgerFilterForm(forms.Form):
             "unit_id": data["unit"].pk if data.get("unit") else None,
             "status": data.get("status") or None,
         }
+
+    def warning_colour(self) -> str | None:
+        """The warning colour to filter by, when one validated."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("warning") or None
 
 
 class DigestUploadForm(forms.Form):

@@ -15,9 +15,27 @@ from django.utils.translation import gettext as _
 from xuncha.core.models import AuditEntry
 from xuncha.findings.models import MeasureStatus, ProblemEvent, ProblemStatus
 from xuncha.findings.workflow import MEASURE_TRANSITIONS, PROBLEM_TRANSITIONS
+from xuncha.rectification.models import PlanEvent, PlanStatus
+from xuncha.rectification.workflow import PLAN_TRANSITIONS
 
-# Bookkeeping columns that say nothing to a reader of the history.
-HIDDEN_KEYS = {"id", "version", "created_at", "updated_at", "problem_id", "assignment_id"}
+# Bookkeeping columns that say nothing to a reader of the history (row ids, storage paths,
+# computation times); the row's subject already names what they point at.
+HIDDEN_KEYS = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "problem_id",
+    "assignment_id",
+    "measure_id",
+    "report_id",
+    "rule_id",
+    "supersedes_id",
+    "uploaded_by_id",
+    "author_id",
+    "file",
+    "computed_at",
+}
 
 
 @dataclass(frozen=True)
@@ -53,13 +71,26 @@ def action_label(action: str) -> str:
     """The Chinese name of an audit action such as ``measure.update`` or ``problem.start``."""
     fixed = {
         "problem.create": _("新建问题"),
+        "problem.plan_update": _("修改整改类型与时限"),
         "measure.create": _("新建整改措施"),
         "measure.update": _("修改整改措施"),
+        "measure.delete": _("删除整改措施"),
+        "plan.create": _("起草整改方案"),
+        "progress.create": _("报告整改进展"),
+        "evidence.add": _("上传佐证材料"),
+        "comment.add": _("发表意见"),
+        "deadline.create": _("计算时限"),
+        "deadline.update": _("重新计算时限"),
+        "deadline.delete": _("删除时限"),
     }
     if action in fixed:
         return fixed[action]
     kind, _dot, name = action.partition(".")
-    table = {"problem": PROBLEM_TRANSITIONS, "measure": MEASURE_TRANSITIONS}.get(kind, {})
+    table = {
+        "problem": PROBLEM_TRANSITIONS,
+        "measure": MEASURE_TRANSITIONS,
+        "plan": PLAN_TRANSITIONS,
+    }.get(kind, {})
     transition = table.get(name)
     if transition is None:
         return action
@@ -160,6 +191,31 @@ def event_rows(events: Iterable[ProblemEvent]) -> list[HistoryRow]:
                         _("状态"),
                         status_labels.get(event.from_status, event.from_status) or "—",
                         status_labels.get(event.to_status, event.to_status),
+                    )
+                ],
+                reason=event.reason,
+            )
+        )
+    return rows
+
+
+def plan_event_rows(events: Iterable[PlanEvent]) -> list[HistoryRow]:
+    """A plan's status changes as history rows (the subject is the plan itself)."""
+    labels = {value: str(label) for value, label in PlanStatus.choices}
+    rows = []
+    for event in events:
+        transition = PLAN_TRANSITIONS.get(event.transition)
+        rows.append(
+            HistoryRow(
+                at=event.at,
+                who=person_name(event.actor),
+                what=str(transition.label) if transition else event.transition,
+                subject=_("整改方案"),
+                changes=[
+                    Change(
+                        _("状态"),
+                        labels.get(event.from_status, event.from_status) or "—",
+                        labels.get(event.to_status, event.to_status),
                     )
                 ],
                 reason=event.reason,

@@ -25,8 +25,21 @@ class VersionedForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ProblemPlanForm(VersionedForm):
+class OwnIdsForm(forms.Form):
+    """A form whose element ids carry its own name: several forms share the problem page, and
+    two inputs with one id would confuse labels (and the people using them)."""
+
+    id_name = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_name}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ProblemPlanForm(OwnIdsForm, VersionedForm):
     """How a problem is to be rectified (立行立改/限期整改/长期坚持) and by when."""
+
+    id_name = "plan"
 
     rectification_kind = forms.ChoiceField(
         label=_("整改类型"),
@@ -36,8 +49,10 @@ class ProblemPlanForm(VersionedForm):
     deadline = forms.DateField(label=_("整改时限"), required=False, widget=DATE_WIDGET)
 
 
-class MeasureAddForm(VersionedForm):
+class MeasureAddForm(OwnIdsForm, VersionedForm):
     """A new measure for a problem's plan (任务清单) with its owner (责任清单)."""
+
+    id_name = "new_measure"
 
     text = forms.CharField(label=_("措施内容"), widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(label=_("责任领导"), max_length=64, required=False)
@@ -123,7 +138,10 @@ class EvidenceForm(forms.Form):
         self.evidence_objects = {evidence.pk: evidence for evidence in latest}
         self.fields["measure"].choices = [
             ("", _("整个问题")),
-            *((pk, _("第%(n)s项措施") % {"n": m.ordinal}) for pk, m in self.measure_objects.items()),
+            *(
+                (pk, _("第%(n)s项措施") % {"n": measure.ordinal})
+                for pk, measure in self.measure_objects.items()
+            ),
         ]
         self.fields["supersedes"].choices = [
             ("", _("不替代（新文件）")),
@@ -140,8 +158,10 @@ class EvidenceForm(forms.Form):
         return self.evidence_objects.get(self.cleaned_data.get("supersedes"))
 
 
-class CommentForm(forms.Form):
+class CommentForm(OwnIdsForm):
     """An inspection group's (or the office's) opinion on a problem."""
+
+    id_name = "comment"
 
     text = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}))
     recommends_closing = forms.BooleanField(label=_("建议销号"), required=False)
@@ -169,10 +189,17 @@ class AuditFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, actions: Sequence[str], object_types: Sequence[str], **kwargs: Any
+        self,
+        *args: Any,
+        actions: Sequence[tuple[str, str]],
+        object_types: Sequence[str],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("全部操作")), *((a, a) for a in actions)]
+        self.fields["action"].choices = [
+            ("", _("全部操作")),
+            *((code, f"{label}（{code}）" if label != code else code) for code, label in actions),
+        ]
         self.fields["object_type"].choices = [
             ("", _("全部类型")),
             *((t, t) for t in object_types),

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from xuncha.core.models import Role
-from xuncha.core.permissions import may_import, role_of
+from xuncha.core.permissions import may_import, may_read_audit, role_of
 from xuncha.web.history import person_name
 from xuncha.web.marking import kind_label, mark_outcomes, qualifier_label
 
@@ -24,6 +24,12 @@ register = template.Library()
 def marked_measure(measure: Any) -> SafeString:
     """A measure's text with its stored outcomes' figures marked (outcomes prefetched)."""
     return mark_outcomes(measure.text, measure.outcomes.all())
+
+
+@register.filter
+def marked_report(report: Any) -> SafeString:
+    """A progress report's text with the figures read from it marked (outcomes prefetched)."""
+    return mark_outcomes(report.text, report.outcomes.all())
 
 
 @register.filter
@@ -96,3 +102,45 @@ def user_role(user: Any) -> str:
     if role is None:
         return _("未分配角色")
     return str(dict(Role.choices).get(role, role))
+
+
+@register.filter
+def may_browse_audit(user: Any) -> bool:
+    """Whether the user may browse the audit log (the office and supervisors)."""
+    return may_read_audit(user)
+
+
+@register.simple_tag(takes_context=True)
+def nav_counts(context: template.Context) -> dict[str, int | None]:
+    """The navigation's badges: items waiting in the user's queue and unread notifications.
+
+    Worked out once per request, however many times a template asks.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not getattr(user, "is_authenticated", False):
+        return {"queue": None, "unread": 0}
+    cached = getattr(request, "_xuncha_nav_counts", None)
+    if cached is None:
+        from xuncha.notifications.selectors import unread_count
+        from xuncha.web.views.queue import queue_badge
+
+        cached = {"queue": queue_badge(user), "unread": unread_count(user)}
+        request._xuncha_nav_counts = cached
+    return cached
+
+
+@register.simple_tag
+def warning_badge(colour: str | None, label: str = "") -> SafeString:
+    """A coloured badge for a deadline warning (正常/临期/逾期); nothing without a warning."""
+    if not colour:
+        return format_html("{}", "")
+    return format_html('<span class="badge warning-{}">{}</span>', colour, label or colour)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (0 when absent): counts keyed by a colour or status."""
+    if not mapping:
+        return 0
+    return mapping.get(key, 0)

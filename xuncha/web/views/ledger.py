@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from xuncha.clocks.selectors import problems_with_warning
 from xuncha.findings.selectors import ledger_problems, measure_progress
 from xuncha.web.forms import LedgerFilterForm
 
@@ -21,10 +23,16 @@ def ledger(request: HttpRequest) -> HttpResponse:
     """A page of the ledger; an HTMX request aimed at the results gets the results alone.
 
     The measure counts come from one aggregate over this page's problems only, so the page
-    costs the same whether the table holds a hundred problems or a hundred thousand.
+    costs the same whether the table holds a hundred problems or a hundred thousand. The
+    warning colour (computed from the stored deadlines and today) is a SQL annotation: the
+    count leaves it out unless the colour is filtered on.
     """
     form = LedgerFilterForm(request.GET or None, user=request.user)
-    problems = ledger_problems(request.user, **form.filters())
+    problems = problems_with_warning(
+        ledger_problems(request.user, **form.filters()), timezone.localdate()
+    )
+    if colour := form.warning_colour():
+        problems = problems.filter(warning=colour)
     page = Paginator(problems, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     progress = measure_progress([problem.pk for problem in rows])

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from xuncha.core.permissions import may_edit_unit
 from xuncha.findings.models import Measure
 from xuncha.findings.selectors import get_measure_for_user
-from xuncha.findings.services import EditConflict, measure_update
+from xuncha.findings.services import EditConflict, EditRefused, measure_update
 from xuncha.web.forms import MeasureForm
-from xuncha.web.views.pages import problem_context
+from xuncha.web.views.common import refused
+from xuncha.web.views.problem import may_edit_plan, problem_context
 
 
 def problem_anchor(measure: Measure) -> str:
@@ -36,7 +37,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "measure": measure,
             "problem": problem,
-            "may_edit": may_edit_unit(request.user, problem.assignment.unit_id),
+            "may_edit": may_edit_plan(request.user, problem),
         },
     )
 
@@ -49,6 +50,10 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     problem = measure.problem
     if not may_edit_unit(request.user, problem.assignment.unit_id):
         raise Http404
+    if request.method == "GET" and not may_edit_plan(request.user, problem):
+        return refused(
+            request, problem_anchor(measure), EditRefused(_("问题当前状态下整改措施不能再修改。"))
+        )
     status = 200
     if request.method == "GET":
         form = MeasureForm(
@@ -77,6 +82,8 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except EditConflict as conflict:
                 form.add_error(None, str(conflict))
                 status = 409
+            except EditRefused as error:
+                return refused(request, problem_anchor(measure), error)
             except ValueError as error:
                 form.add_error("text", str(error))
             else:

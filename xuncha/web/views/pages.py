@@ -1,20 +1,20 @@
-"""Reading pages: the rounds, one round, one unit in a round, one problem."""
+"""Reading pages: the rounds, one round, one unit in a round (the problem page is in problem.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from xuncha.core.permissions import may_edit_unit
-from xuncha.findings.models import Problem, ProblemStatus
+from xuncha.clocks.models import WarningColour
+from xuncha.clocks.selectors import COLOURS as WARNING_COLOURS
+from xuncha.clocks.selectors import warning_counts_by_group, warning_counts_by_unit
+from xuncha.core.permissions import role_of
+from xuncha.findings.models import ProblemStatus
 from xuncha.findings.selectors import (
-    get_problem_for_user,
     measures_prefetch,
-    problem_history,
     problems_for_user,
     status_counts,
     status_counts_by_unit,
@@ -26,8 +26,7 @@ from xuncha.rounds.selectors import (
     get_round_for_user,
     rounds_for_user,
 )
-from xuncha.web.forms import MeasureForm
-from xuncha.web.history import audit_rows, event_rows
+from xuncha.web.views.queue import queue_sections
 
 
 def status_columns() -> list[tuple[str, str]]:
@@ -37,7 +36,7 @@ def status_columns() -> list[tuple[str, str]]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The rounds the user may see, with how many units and problems each holds for them."""
+    """The user's queue in brief, then the rounds they may see with their counts."""
     rounds = list(rounds_for_user(request.user).order_by("-id"))
     units = dict(
         assignments_for_user(request.user)
@@ -64,12 +63,15 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for round_ in rounds
     ]
-    return render(request, "web/home.html", {"rows": rows})
+    summary = queue_sections(request.user, items=False)
+    context = {"rows": rows, "summary": summary, "role": role_of(request.user)}
+    return render(request, "web/home.html", context)
 
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A round's facts, its groups and the units the user may see, with problem counts."""
+    """A round's facts, its groups and the units the user may see, with problem counts by
+    status and by deadline warning (per unit and per group)."""
     round_ = get_round_for_user(request.user, pk)
     groups = round_.groups.prefetch_related(
         Prefetch(
@@ -94,6 +96,15 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for assignment in assignments
     ]
     totals = status_counts(problems)
+    today = timezone.localdate()
+    no_warning = {colour: 0 for colour in WARNING_COLOURS}
+    by_unit = warning_counts_by_unit(problems, today)
+    by_group = warning_counts_by_group(problems, today)
+    for row in unit_rows:
+        row["warnings"] = by_unit.get(row["assignment"].unit_id, no_warning)
+    groups = list(groups)
+    for group in groups:
+        group.warnings = by_group.get(group.pk, no_warning)
     context = {
         "round": round_,
         "groups": groups,
@@ -102,6 +113,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "totals": [totals[value] for value, _label in statuses],
         "total": sum(totals.values()),
         "last_import": round_.digest_imports.order_by("-imported_at", "-id").first(),
+        "warning_colours": [(c.value, c.label) for c in WarningColour],
+        "warning_totals": {
+            colour: sum(counts[colour] for counts in by_unit.values()) for colour in WARNING_COLOURS
+        },
     }
     return render(request, "web/round.html", context)
 
@@ -117,31 +132,3 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("ordinal")
     )
     return render(request, "web/assignment.html", {"assignment": assignment, "problems": problems})
-
-
-def problem_context(
-    request: HttpRequest, problem: Problem, *, editing: dict[int, MeasureForm] | None = None
-) -> dict[str, Any]:
-    """What the problem page shows; ``editing`` maps measure ids to the form shown in place."""
-    events, entries = problem_history(problem)
-    measures = list(
-        problem.measures.order_by("ordinal").prefetch_related(
-            "outcomes", "accountabilities", "regulations"
-        )
-    )
-    editing = editing or {}
-    return {
-        "problem": problem,
-        "assignment": problem.assignment,
-        "measures": [(measure, editing.get(measure.pk)) for measure in measures],
-        "may_edit": may_edit_unit(request.user, problem.assignment.unit_id),
-        "events": event_rows(events),
-        "audit": audit_rows(entries, {measure.pk: measure.ordinal for measure in measures}),
-    }
-
-
-@login_required
-def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A problem with its measures, the unit's own report and its whole history."""
-    problem = get_problem_for_user(request.user, pk)
-    return render(request, "web/problem.html", problem_context(request, problem))

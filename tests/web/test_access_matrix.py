@@ -1,0 +1,241 @@
+"""Who reaches which web page: every URL of the ``web`` namespace, for every role.
+
+The cases are written out here, not derived from the code's own tables. Walking the URLconf
+makes sure of it: a new page without a case below fails ``test_every_web_url_has_a_case``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.factories import make_evidence, make_upload
+from tests.rectification.conftest import problem_at
+from tests.web.conftest import client_for
+from xuncha.core.models import AuditEntry
+from xuncha.findings.models import Measure, Problem
+from xuncha.rectification.models import Evidence
+from xuncha.rounds.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "office",
+    "supervisor",
+    "member",
+    "other_member",
+    "liaison",
+    "other_liaison",
+    "outsider",
+]
+# Who sees the liaison's unit: everyone but the other unit's liaison and the user without role.
+SEES_UNIT = {"office", "supervisor", "member", "other_member", "liaison"}
+EDITS_UNIT = {"office", "liaison"}
+
+
+@dataclass
+class Places:
+    """The liaison's unit's records, and the same kind of records of another unit."""
+
+    assignment: Assignment
+    problem: Problem
+    measure: Measure
+    evidence: Evidence
+    other_assignment: Assignment
+    other_problem: Problem
+    other_measure: Measure
+    other_evidence: Evidence
+
+
+@pytest.fixture
+def places(cast) -> Places:
+    problem = problem_at(cast.assignment, "in_progress")
+    other = problem_at(cast.other_assignment, "in_progress")
+    return Places(
+        assignment=cast.assignment,
+        problem=problem,
+        measure=problem.measures.get(),
+        evidence=make_evidence(problem, actor=cast.liaison),
+        other_assignment=cast.other_assignment,
+        other_problem=other,
+        other_measure=other.measures.get(),
+        other_evidence=make_evidence(other, actor=cast.other_liaison),
+    )
+
+
+# GET pages: the record the URL names (None: no record), and who gets 200 (others 404).
+# A page that redirects when reached (the measure fragment without htmx) answers 302.
+PAGES: dict[str, tuple[str | None, set[str], int]] = {
+    "web:home": (None, set(ROLES), 200),
+    "web:ledger": (None, set(ROLES), 200),
+    "web:queue": (None, set(ROLES), 200),
+    "web:inbox": (None, set(ROLES), 200),
+    "web:audit": (None, {"office", "supervisor"}, 200),
+    "web:import": (None, {"office"}, 200),
+    "web:round": ("round", SEES_UNIT | {"other_liaison"}, 200),  # both units are in the round
+    "web:assignment": ("assignment", SEES_UNIT, 200),
+    "web:plan": ("assignment", SEES_UNIT, 200),
+    "web:problem": ("problem", SEES_UNIT, 200),
+    "web:measure": ("measure", SEES_UNIT, 302),
+    "web:measure_edit": ("measure", EDITS_UNIT, 200),
+    "web:evidence_download": ("evidence", SEES_UNIT, 200),
+}
+
+
+def post_data(name: str, places: Places, *, other: bool = False) -> tuple[list[int], dict]:
+    """The URL arguments and a valid form for each posting endpoint, on either unit."""
+    problem = places.other_problem if other else places.problem
+    measure = places.other_measure if other else places.measure
+    assignment = places.other_assignment if other else places.assignment
+    problem.refresh_from_db()
+    version = problem.version
+    return {
+        "web:problem_step": ([problem.pk], {"name": "request_closing"}),
+        "web:problem_plan_edit": (
+            [problem.pk],
+            {"rectification_kind": "immediate", "deadline": "", "expected_version": version},
+        ),
+        "web:measure_add": ([problem.pk], {"text": "新增措施一项。", "expected_version": version}),
+        "web:evidence_upload": ([problem.pk], {"evidence-file": make_upload("新材料.pdf")}),
+        "web:comment_create": ([problem.pk], {"text": "建议补充会议纪要。"}),
+        "web:measure_step": ([measure.pk], {"name": "start"}),
+        "web:measure_delete": ([measure.pk], {"expected_version": version}),
+        "web:progress_report": ([measure.pk], {f"progress-{measure.pk}-text": "已推进。"}),
+        "web:plan_step": ([assignment.pk], {"name": "submit", "expected_version": 0}),
+    }[name]
+
+
+# Posting endpoints on a unit's records: outside the user's scope 404; in scope but not the
+# user's to do, the service refuses with a message (302 back) and nothing is written.
+POSTS = [
+    "web:problem_step",
+    "web:problem_plan_edit",
+    "web:measure_add",
+    "web:evidence_upload",
+    "web:comment_create",
+    "web:measure_step",
+    "web:measure_delete",
+    "web:progress_report",
+    "web:plan_step",
+]
+# Endpoints without a record: marking one's own notifications read, verifying the audit chain.
+GLOBAL_POSTS = {"web:inbox_read": set(ROLES), "web:audit_verify": {"office", "supervisor"}}
+
+
+def test_every_web_url_has_a_case():
+    resolver = next(
+        pattern
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver) and pattern.namespace == "web"
+    )
+    names = {f"web:{pattern.name}" for pattern in resolver.url_patterns}
+    covered = set(PAGES) | set(POSTS) | set(GLOBAL_POSTS)
+    assert names - covered == set(), "a web URL has no permission case in this file"
+    assert covered - names == set(), "a case names a URL that no longer exists"
+
+
+def page_url(name: str, record: str | None, places: Places, *, other: bool = False) -> str:
+    if record is None:
+        return reverse(name)
+    if record == "round":
+        return reverse(name, args=[places.assignment.round_id])
+    target = getattr(places, f"other_{record}" if other else record)
+    return reverse(name, args=[target.pk])
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_an_anonymous_visitor_is_sent_to_log_in(places, name):
+    record, _allowed, _status = PAGES[name]
+    response = Client().get(page_url(name, record, places))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_page_answers_each_role(cast, places, name, role):
+    record, allowed, status = PAGES[name]
+    response = client_for(cast.by_name(role)).get(page_url(name, record, places))
+    assert response.status_code == (status if role in allowed else 404)
+
+
+@pytest.mark.parametrize(
+    "name", [name for name, (record, _a, _s) in PAGES.items() if record not in {None, "round"}]
+)
+def test_a_liaison_gets_404_for_the_other_units_records_and_unknown_ids(cast, places, name):
+    record, _allowed, _status = PAGES[name]
+    liaison = client_for(cast.liaison)
+    assert liaison.get(page_url(name, record, places, other=True)).status_code == 404
+    assert client_for(cast.office).get(reverse(name, args=[999_999])).status_code == 404
+
+
+@pytest.mark.parametrize("name", POSTS)
+def test_posting_anonymously_is_sent_to_log_in_and_writes_nothing(places, name):
+    args, data = post_data(name, places)
+    before = AuditEntry.objects.count()
+    response = Client().post(reverse(name, args=args), data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ["other_liaison", "outsider"])
+@pytest.mark.parametrize("name", POSTS)
+def test_posting_to_records_out_of_scope_is_404_and_writes_nothing(cast, places, name, role):
+    args, data = post_data(name, places)
+    before = AuditEntry.objects.count()
+    response = client_for(cast.by_name(role)).post(reverse(name, args=args), data)
+    assert response.status_code == 404
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("name", POSTS)
+def test_a_liaison_posting_to_another_units_records_gets_404(cast, places, name):
+    args, data = post_data(name, places, other=True)
+    before = AuditEntry.objects.count()
+    response = client_for(cast.liaison).post(reverse(name, args=args), data)
+    assert response.status_code == 404
+    assert AuditEntry.objects.count() == before
+    assert client_for(cast.office).post(reverse(name, args=[999_999]), data).status_code == 404
+
+
+# In scope, not theirs to do: the service's refusal comes back as a message.
+REFUSED: dict[str, list[str]] = {
+    "supervisor": POSTS,
+    "member": [name for name in POSTS if name != "web:comment_create"],
+    "other_member": POSTS,  # another group: not even a comment
+    "liaison": ["web:comment_create"],
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "name"), [(role, name) for role, names in REFUSED.items() for name in names]
+)
+def test_a_step_not_theirs_is_refused_with_a_message_and_writes_nothing(cast, places, role, name):
+    args, data = post_data(name, places)
+    before = AuditEntry.objects.count()
+    client = client_for(cast.by_name(role))
+    response = client.post(reverse(name, args=args), data, follow=True)
+    assert response.status_code == 200
+    errors = [m for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors, "the refusal is shown as a message"
+    assert "权限" in str(errors[0])
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(GLOBAL_POSTS))
+def test_the_global_posts_answer_each_role(cast, places, name, role):
+    response = client_for(cast.by_name(role)).post(reverse(name))
+    assert response.status_code == (302 if role in GLOBAL_POSTS[name] else 404)
+    assert Client().post(reverse(name)).status_code == 302  # anonymous: to the login page
+
+
+def test_a_form_posted_without_the_csrf_token_is_refused(cast, places):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.office)
+    args, data = post_data("web:problem_step", places)
+    assert client.post(reverse("web:problem_step", args=args), data).status_code == 403

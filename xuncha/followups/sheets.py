@@ -1,0 +1,114 @@
+"""Reading a satisfaction survey (满意度测评) from an .xlsx sheet, without Django.
+
+The first worksheet's first row holds the questions (other columns, such as 序号 or 备注, are
+ignored); each following row is one respondent, one scale label per question. A blank row is
+skipped, a blank answer is kept as not answered. Every bad cell is reported by sheet, row and
+column, and nothing is returned unless the whole sheet is good.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from xuncha.followups.scales import answer_problem, normalise_answer
+
+MAX_REPORTED = 20
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One respondent: the sheet row they were read from and their answers, in question order."""
+
+    row: int
+    answers: tuple[str, ...]
+
+
+class SheetError(ValueError):
+    """A sheet that cannot be imported; ``errors`` lists each bad cell, the message sums up."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        self.errors = list(errors)
+        shown = self.errors[:MAX_REPORTED]
+        more = len(self.errors) - len(shown)
+        message = "；".join(shown) + (f"；等共{len(self.errors)}处错误" if more > 0 else "")
+        super().__init__(f"测评表未导入：{message}。")
+
+
+def read_survey_sheet(
+    file: str | IO[bytes],
+    *,
+    questions: Sequence[str],
+    scores: Mapping[str, Decimal],
+    name: str = "",
+) -> list[SheetRow]:
+    """The respondents of the sheet, or :class:`SheetError` naming every bad cell."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise SheetError([f"文件“{name}”不是有效的 Excel（.xlsx）文件"]) from None
+    try:
+        if not workbook.worksheets:
+            raise SheetError([f"文件“{name}”没有工作表"])
+        sheet = workbook.worksheets[0]
+        rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        return _read_rows(rows, sheet.title, questions, scores)
+    finally:
+        workbook.close()
+
+
+def _read_rows(
+    rows: list[tuple[Any, ...]],
+    title: str,
+    questions: Sequence[str],
+    scores: Mapping[str, Decimal],
+) -> list[SheetRow]:
+    where = f"工作表“{title}”"
+    if not rows:
+        raise SheetError([f"{where}是空的"])
+    columns, errors = _question_columns(rows[0], where, questions)
+    if errors:
+        raise SheetError(errors)
+    respondents: list[SheetRow] = []
+    for number, row in enumerate(rows[1:], start=2):
+        answers = tuple(
+            normalise_answer(row[column] if column < len(row) else None) for column in columns
+        )
+        if not any(answers):
+            continue
+        for column, answer in zip(columns, answers, strict=True):
+            problem = answer_problem(answer, scores)
+            if problem:
+                errors.append(f"{where}第{number}行第{get_column_letter(column + 1)}列：{problem}")
+        respondents.append(SheetRow(row=number, answers=answers))
+    if errors:
+        raise SheetError(errors)
+    if not respondents:
+        raise SheetError([f"{where}第1行以下没有答卷"])
+    return respondents
+
+
+def _question_columns(
+    header: tuple[Any, ...], where: str, questions: Sequence[str]
+) -> tuple[list[int], list[str]]:
+    """The column of each question in the header row, and what is missing or repeated."""
+    found: dict[str, int] = {}
+    errors: list[str] = []
+    for column, cell in enumerate(header):
+        text = normalise_answer(cell)
+        if text in questions:
+            if text in found:
+                errors.append(f"{where}第1行第{get_column_letter(column + 1)}列：题目“{text}”重复")
+            found.setdefault(text, column)
+    errors.extend(f"{where}第1行缺少题目“{q}”" for q in questions if q not in found)
+    return [found.get(q, -1) for q in questions], errors
+
+
+__all__ = ["SheetError", "SheetRow", "read_survey_sheet"]

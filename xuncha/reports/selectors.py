@@ -1,0 +1,336 @@
+"""Reads for publications: the problems of a scope, a notice's totals, who may read what.
+
+Every read starts from :func:`xuncha.findings.selectors.problems_for_user`, so a figure never
+counts a problem its reader may not see: a liaison's notice for a round covers their units
+only. The totals are aggregates computed by the database, a handful of queries whatever the
+size of the scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from xuncha.core.models import Role
+from xuncha.core.permissions import role_of, unit_ids_for_user
+from xuncha.findings.models import (
+    Accountability,
+    Outcome,
+    OutcomeKind,
+    Problem,
+    ProblemStatus,
+    Regulation,
+)
+from xuncha.findings.selectors import problems_for_user
+from xuncha.followups.models import Batch, Verdict, VerdictKind, Visit
+from xuncha.reports.models import Publication, PublicationStatus
+from xuncha.rounds.models import Group, Round, Unit
+from xuncha.text.notice import (
+    ESTIMATE_QUALIFIERS,
+    LOWER_BOUND_QUALIFIERS,
+    MONEY_CATEGORIES,
+    MONEY_OTHER,
+    AccountabilityTotal,
+    MoneyTotal,
+    NoticeTotals,
+    UnitTotal,
+    render_notice,
+)
+
+
+class ScopeMismatch(ValueError):
+    """A batch, group or unit that does not belong to the round of the scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a publication covers: a round, narrowed by a batch, a group and a unit when set.
+
+    A batch covers the units visited in it, a group the units assigned to it in the round.
+    """
+
+    round: Round
+    batch: Batch | None = None
+    group: Group | None = None
+    unit: Unit | None = None
+
+    def __post_init__(self) -> None:
+        if self.batch is not None and self.batch.followup.round_id != self.round.pk:
+            raise ScopeMismatch(f"batch {self.batch} is not of round {self.round}")
+        if self.group is not None and self.group.round_id != self.round.pk:
+            raise ScopeMismatch(f"group {self.group} is not of round {self.round}")
+
+    @classmethod
+    def of(cls, publication: Publication) -> Scope:
+        return cls(publication.round, publication.batch, publication.group, publication.unit)
+
+    @property
+    def label(self) -> str:
+        """How a notice names the scope: "十三届市委第八轮巡察回访督查首批市委第一巡察组"."""
+        parts = [round_label(self.round)]
+        if self.batch is not None:
+            parts.append(f"{self.batch.followup.name}{self.batch.name}")
+        if self.group is not None:
+            parts.append(self.group.name)
+        if self.unit is not None:
+            parts.append(self.unit.name)
+        return "".join(parts)
+
+
+def round_label(round_: Round) -> str:
+    """The round's name as the subject of a sentence: "第八轮" → "第八轮巡察"."""
+    name = round_.name.strip()
+    return name if name.endswith(("巡察", "巡视", "回头看")) else f"{name}巡察"
+
+
+def visible_problems(user: Any) -> QuerySet[Problem]:
+    """The problems ``user`` may see; ``None`` is the system itself (commands), which sees all."""
+    return Problem.objects.all() if user is None else problems_for_user(user)
+
+
+def scope_problems(problems: QuerySet[Problem], scope: Scope) -> QuerySet[Problem]:
+    """``problems`` narrowed to the scope's round, batch, group and unit."""
+    problems = problems.filter(assignment__round=scope.round)
+    if scope.batch is not None:
+        visited = Visit.objects.filter(batch=scope.batch).values("assignment_id")
+        problems = problems.filter(assignment_id__in=visited)
+    if scope.group is not None:
+        problems = problems.filter(assignment__group=scope.group)
+    if scope.unit is not None:
+        problems = problems.filter(assignment__unit=scope.unit)
+    return problems
+
+
+def problems_in_scope(user: Any, scope: Scope) -> QuerySet[Problem]:
+    """The problems of ``scope`` that ``user`` may see."""
+    return scope_problems(visible_problems(user), scope)
+
+
+def latest_verdict_kind() -> Subquery:
+    """A problem's latest verdict (the last one ruled), for annotating a problem queryset."""
+    latest = Verdict.objects.filter(problem_id=OuterRef("pk")).order_by("-ruled_at", "-id")
+    return Subquery(latest.values("kind")[:1])
+
+
+def basically_done_q() -> Q:
+    """基本完成: open (not 已销号) and either 持续整改 or last ruled 基本到位 on a follow-up.
+
+    Needs the ``latest_verdict`` annotation. A 基本到位 verdict moves the problem to 持续整改
+    through the workflow; the verdict also counts when the problem has moved on since (asked
+    for closing again, say) without being closed. A closed problem is counted closed, whatever
+    its last verdict. Everything else that is open is 未完成.
+    """
+    return ~Q(status=ProblemStatus.CLOSED) & (
+        Q(status=ProblemStatus.CONTINUING) | Q(latest_verdict=VerdictKind.MOSTLY)
+    )
+
+
+def money_category() -> Case:
+    """The category of a money outcome in SQL, from the keyword table of ``text.notice``."""
+    return Case(
+        *(
+            When(
+                reduce(
+                    or_,
+                    (
+                        Q(subject__contains=keyword) | Q(source_text__contains=keyword)
+                        for keyword in keywords
+                    ),
+                ),
+                then=Value(category),
+            )
+            for category, keywords in MONEY_CATEGORIES
+        ),
+        default=Value(MONEY_OTHER),
+        output_field=CharField(),
+    )
+
+
+def notice_totals(problems: QuerySet[Problem]) -> NoticeTotals:
+    """The totals of a notice over ``problems`` (already narrowed to what the reader may see).
+
+    Fed back: every problem. Closed: 已销号. Basically done: see :func:`basically_done_q`.
+    Not done: the rest. Money: the sum of ``amount`` of money outcomes by category. People:
+    the sum of ``Accountability.people`` by kind, and the facts without a number. Rules: the
+    sum of ``Regulation.count`` and the distinct named titles in the order first recorded.
+    """
+    ids = problems.order_by().values("pk")
+    by_unit = [
+        UnitTotal(
+            name=row["assignment__unit__name"],
+            fed_back=row["fed_back"],
+            closed=row["closed"],
+            basically_done=row["basically_done"],
+            not_done=row["fed_back"] - row["closed"] - row["basically_done"],
+        )
+        for row in Problem.objects.filter(pk__in=ids)
+        .annotate(latest_verdict=latest_verdict_kind())
+        .values("assignment_id", "assignment__unit__name", "assignment__position")
+        .annotate(
+            fed_back=Count("id"),
+            closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
+            basically_done=Count("id", filter=basically_done_q()),
+        )
+        .order_by("assignment__position", "assignment_id")
+    ]
+    money = (
+        Outcome.objects.filter(kind=OutcomeKind.MONEY, measure__problem_id__in=ids)
+        .annotate(category=money_category())
+        .values("category")
+        .annotate(
+            total=Sum("amount"),
+            outcomes=Count("id"),
+            lower_bounds=Count("id", filter=Q(qualifier__in=LOWER_BOUND_QUALIFIERS)),
+            estimates=Count("id", filter=Q(qualifier__in=ESTIMATE_QUALIFIERS)),
+        )
+        .order_by("category")
+    )
+    accountability = (
+        Accountability.objects.filter(measure__problem_id__in=ids)
+        .values("kind")
+        .annotate(
+            people_total=Sum("people"),
+            unnumbered=Count("id", filter=Q(people__isnull=True)),
+            first=Min("id"),
+        )
+        .order_by("first")
+    )
+    regulations = Regulation.objects.filter(measure__problem_id__in=ids)
+    titles = (
+        regulations.exclude(title="")
+        .values("title")
+        .annotate(first=Min("id"))
+        .order_by("first")
+        .values_list("title", flat=True)
+    )
+    # The scope's counts are the sums of its units' (a few hundred rows at most).
+    return NoticeTotals(
+        units=len(by_unit),
+        fed_back=sum(unit.fed_back for unit in by_unit),
+        closed=sum(unit.closed for unit in by_unit),
+        basically_done=sum(unit.basically_done for unit in by_unit),
+        not_done=sum(unit.not_done for unit in by_unit),
+        money=tuple(
+            MoneyTotal(
+                category=row["category"],
+                amount=row["total"] or Decimal(0),
+                outcomes=row["outcomes"],
+                lower_bounds=row["lower_bounds"],
+                estimates=row["estimates"],
+            )
+            for row in money
+        ),
+        accountability=tuple(
+            AccountabilityTotal(
+                kind=row["kind"], people=row["people_total"] or 0, unnumbered=row["unnumbered"]
+            )
+            for row in accountability
+        ),
+        regulations=regulations.aggregate(total=Sum("count"))["total"] or 0,
+        regulation_titles=tuple(titles),
+        by_unit=tuple(by_unit),
+    )
+
+
+@dataclass(frozen=True)
+class ComposedNotice:
+    """A notice written from the data now: its title, text and the totals behind them."""
+
+    title: str
+    text: str
+    totals: NoticeTotals
+    as_of: dt.date
+
+
+def notice_title(scope: Scope) -> str:
+    return f"关于{scope.label}整改情况的通报"
+
+
+def notice_compose(user: Any, scope: Scope, *, as_of: dt.date | None = None) -> ComposedNotice:
+    """The notice of ``scope`` as ``user`` may see it, written now; nothing is stored."""
+    as_of = as_of or timezone.localdate()
+    totals = notice_totals(problems_in_scope(user, scope))
+    text = render_notice(totals, scope=scope.label, as_of=as_of)
+    return ComposedNotice(title=notice_title(scope), text=text, totals=totals, as_of=as_of)
+
+
+def publications_for_user(user: Any) -> QuerySet[Publication]:
+    """The office reads every publication, drafts included; others read what is published
+    and covers no unit outside their scope (a round's notice is not a liaison's to read
+    unless every unit of the round is theirs)."""
+    publications = Publication.objects.select_related("round", "batch__followup", "group", "unit")
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return publications
+    if role is None:
+        return publications.none()
+    publications = publications.filter(status=PublicationStatus.PUBLISHED)
+    scope = unit_ids_for_user(user)
+    if scope is None:
+        return publications
+    # Few publications exist (a handful per round); one small query each is cheap.
+    readable = [
+        publication.pk for publication in publications if _scope_units(publication) <= scope
+    ]
+    return publications.filter(pk__in=readable)
+
+
+def _scope_units(publication: Publication) -> set[int]:
+    """The units a publication's scope names, problems or not (a unit without problems still
+    belongs to a round's notice)."""
+    scope = Scope.of(publication)
+    assignments = scope.round.assignments.all()
+    if scope.batch is not None:
+        assignments = assignments.filter(visits__batch=scope.batch)
+    if scope.group is not None:
+        assignments = assignments.filter(group=scope.group)
+    if scope.unit is not None:
+        assignments = assignments.filter(unit=scope.unit)
+    return set(assignments.values_list("unit_id", flat=True))
+
+
+def get_publication_for_user(user: Any, pk: int) -> Publication:
+    """The publication, or 404 when ``user`` may not read it."""
+    try:
+        return publications_for_user(user).get(pk=pk)
+    except Publication.DoesNotExist:
+        raise Http404 from None
+
+
+__all__ = [
+    "ComposedNotice",
+    "Scope",
+    "ScopeMismatch",
+    "basically_done_q",
+    "get_publication_for_user",
+    "latest_verdict_kind",
+    "money_category",
+    "notice_compose",
+    "notice_title",
+    "notice_totals",
+    "problems_in_scope",
+    "publications_for_user",
+    "round_label",
+    "scope_problems",
+    "visible_problems",
+]

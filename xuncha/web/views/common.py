@@ -1,0 +1,74 @@
+"""What the posting views share: where to go back to, and turning refusals into messages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+
+from xuncha.core.workflow import TransitionRefused
+from xuncha.findings.models import Problem
+from xuncha.findings.services import EditConflict, EditRefused
+
+# What a service may refuse with a message for the user (FileRefused is a ValueError).
+REFUSALS = (TransitionRefused, EditRefused, EditConflict, ValueError)
+# Refusals of the step itself (not this user's part, not in this status): the form is of no
+# further use, so the page says why at its top.
+STEP_REFUSALS = (TransitionRefused, EditRefused)
+# Refusals of what was typed or of a stale version: the form comes back with the input kept.
+INPUT_REFUSALS = (EditConflict, ValueError)
+
+
+def problem_url(problem: Problem | int, anchor: str = "") -> str:
+    pk = problem if isinstance(problem, int) else problem.pk
+    url = reverse("web:problem", args=[pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """The local page named by a form's ``next`` field, else ``default``."""
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def go_to(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the browser to ``url``; under htmx, make the browser load it in full.
+
+    A client redirect to the page already shown plus an anchor would only scroll, so that
+    case reloads the page instead (the browser keeps the scroll position).
+    """
+    if not request.htmx:
+        return redirect(url)
+    current = urlsplit(request.htmx.current_url or "")
+    if urlsplit(url).path == current.path:
+        return HttpResponseClientRefresh()
+    return HttpResponseClientRedirect(url)
+
+
+def done(request: HttpRequest, url: str, message: str) -> HttpResponse:
+    """After a successful post: a message, then the page again."""
+    messages.success(request, message)
+    return go_to(request, url)
+
+
+def refused(request: HttpRequest, url: str, error: Exception) -> HttpResponse:
+    """A service refused: say why on the page the user came from."""
+    messages.error(request, str(error))
+    return go_to(request, url)
+
+
+def error_status(request: HttpRequest, error: Exception | None = None) -> int:
+    """409 for an edit that raced another; 422 for other errors under htmx (it swaps them in),
+    200 for a plain page showing the form again."""
+    if isinstance(error, EditConflict):
+        return 409
+    return 422 if request.htmx else 200
