@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -134,3 +135,16 @@ def page(browser: Any) -> Iterator[Any]:
     opened = new_page(browser)
     yield opened
     opened.context.close()
+
+
+@pytest.fixture
+def deadline_rules(transactional_db: Any) -> None:
+    """The default deadline rules, as the clocks data migration writes them.
+
+    Tests on the live server run with committed data and flush the database afterwards, which
+    also removes rows that migrations wrote; the next such test puts the rules back first.
+    """
+    from django.apps import apps
+
+    migration = importlib.import_module("xuncha.clocks.migrations.0002_default_rules")
+    migration.create_default_rules(apps, None)
