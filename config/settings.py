@@ -192,9 +192,7 @@ EMAIL_USE_TLS = env_flag("XUNCHA_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("XUNCHA_EMAIL_FROM", "xuncha@localhost")
 XUNCHA_SITE_URL = os.environ.get("XUNCHA_SITE_URL", "http://127.0.0.1:8000")
 
-XUNCHA_EVIDENCE_MAX_BYTES = int(
-    os.environ.get("XUNCHA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
-)
+XUNCHA_EVIDENCE_MAX_BYTES = int(os.environ.get("XUNCHA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 XUNCHA_DIGEST_MAX_BYTES = int(os.environ.get("XUNCHA_DIGEST_MAX_BYTES", str(2 * 1024 * 1024)))
 
 REST_FRAMEWORK = {

@@ -50,12 +50,12 @@ class AssignmentAdmin(AuditedModelAdmin):
     """Setting a feedback date here starts the unit's clocks (deadlines are recomputed)."""
 
     list_display = ["round", "unit", "group", "feedback_date"]
+    list_filter = ["round", "group"]
+    search_fields = ["unit__name"]
+    autocomplete_fields = ["unit"]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
         from xuncha.clocks.services import deadlines_refresh_for_assignment
 
         deadlines_refresh_for_assignment(actor=request.user, assignment=obj)
-    list_filter = ["round", "group"]
-    search_fields = ["unit__name"]
-    autocomplete_fields = ["unit"]
