@@ -49,6 +49,11 @@ PROBLEM_CASES = [
     ("closed", "reopen", "member", "回访发现", NO),
     ("in_progress", "reopen", "office", "理由", NO),
     ("in_progress", "publish", "office", "", NO),
+    # Verdict moves exist only through a recorded follow-up visit (tests/followups).
+    ("in_progress", "rule_done", "member", "整改到位", NO),
+    ("in_progress", "rule_not_done", "office", "未到位", NO),
+    ("closed", "rule_rebound", "member", "问题反弹", NO),
+    ("closed", "rule_rebound", "office", "问题反弹", NO),
 ]
 
 

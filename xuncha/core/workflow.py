@@ -29,7 +29,12 @@ class TransitionRefused(Exception):
 
 
 SYSTEM = "system"
-"""The role of writes made by the system itself (imports, the demo, follow-up rulings)."""
+"""The role of writes made by the system itself (imports, the demo)."""
+
+VISITING_GROUP = "visiting_group"
+"""The part of a follow-up visit's group when it rules on a problem (回访认定). No user holds
+it from their profile; only the verdict service, after checking the visit's membership, acts in
+it, so a verdict transition cannot be applied without a recorded visit."""
 
 
 def transition_for(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.core.models import Role
-from xuncha.core.workflow import Transition
+from xuncha.core.workflow import VISITING_GROUP, Transition
 from xuncha.findings.models import MeasureStatus, ProblemStatus
 
 P = ProblemStatus
@@ -17,7 +17,7 @@ M = MeasureStatus
 OFFICE = frozenset({Role.OFFICE})
 UNIT = frozenset({Role.UNIT})
 UNIT_OR_OFFICE = frozenset({Role.UNIT, Role.OFFICE})
-GROUP = frozenset({Role.GROUP})
+VISITORS = frozenset({VISITING_GROUP})
 OPEN = frozenset({P.IN_PROGRESS, P.CONTINUING, P.CLOSING_REQUESTED})
 
 
@@ -54,25 +54,25 @@ PROBLEM_TRANSITIONS: dict[str, Transition] = _table(
     ),
     # A follow-up visit's verdict on a problem (回访认定); the group that visited rules.
     # 整改到位 proposes closing (the office still closes: four eyes) or confirms a closed one.
-    Transition("rule_done", OPEN, P.CLOSING_REQUESTED, _("认定整改到位"), GROUP, True),
+    Transition("rule_done", OPEN, P.CLOSING_REQUESTED, _("认定整改到位"), VISITORS, True),
     Transition(
-        "rule_done_confirm", frozenset({P.CLOSED}), P.CLOSED, _("确认整改到位"), GROUP, True
+        "rule_done_confirm", frozenset({P.CLOSED}), P.CLOSED, _("确认整改到位"), VISITORS, True
     ),
     # 基本到位 keeps the problem open as 持续整改, with a new deadline.
-    Transition("rule_mostly", OPEN | {P.CLOSED}, P.CONTINUING, _("认定基本到位"), GROUP, True),
+    Transition("rule_mostly", OPEN | {P.CLOSED}, P.CONTINUING, _("认定基本到位"), VISITORS, True),
     # 未到位 sends an open problem back (再整改) or reopens a closed one.
-    Transition("rule_not_done", OPEN, P.IN_PROGRESS, _("认定未到位，再整改"), GROUP, True),
+    Transition("rule_not_done", OPEN, P.IN_PROGRESS, _("认定未到位，再整改"), VISITORS, True),
     Transition(
         "rule_not_done_reopen",
         frozenset({P.CLOSED}),
         P.IN_PROGRESS,
         _("认定未到位，重新打开"),
-        GROUP,
+        VISITORS,
         True,
     ),
     # 问题反弹 reopens a closed problem.
     Transition(
-        "rule_rebound", frozenset({P.CLOSED}), P.IN_PROGRESS, _("认定问题反弹"), GROUP, True
+        "rule_rebound", frozenset({P.CLOSED}), P.IN_PROGRESS, _("认定问题反弹"), VISITORS, True
     ),
 )
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from xuncha.clocks.services import deadlines_refresh_for_assignment
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.workflow import TransitionRefused
+from xuncha.core.models import Role
+from xuncha.core.workflow import VISITING_GROUP, TransitionRefused
 from xuncha.findings.models import MeasureStatus, Problem, ProblemStatus
 from xuncha.findings.services import problem_plan_update, problem_scope, problem_transition
 from xuncha.findings.workflow import VERDICT_TRANSITIONS
@@ -60,6 +61,8 @@ def verdict_record(
     """
     visit = lock_visit(visit)
     role = require_visit_member(actor, visit, _("作出整改认定"))
+    # The verdict's transitions are open only to a visit's group, which this check just proved.
+    role = VISITING_GROUP if role == Role.GROUP else role
     require_visited(visit, _("作出整改认定"))
     if kind not in VerdictKind.values:
         raise FollowUpError(_("认定结果无效，应为整改到位、基本到位、未到位或问题反弹。"))

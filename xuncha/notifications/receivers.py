@@ -109,5 +109,5 @@ def plan_step_notify(sender: Any, plan: Any, transition: str, actor: Any, **kwar
         recipients=[u for u in recipients if actor is None or u.pk != getattr(actor, "pk", None)],
         kind=NotificationKind.PLAN,
         message=message,
-        link=reverse("web:assignment", args=[plan.assignment_id]),
+        link=reverse("web:plan", args=[plan.assignment_id]),
     )

@@ -50,7 +50,12 @@ def plan_get_or_create(*, actor: Any, assignment: Assignment) -> RectificationPl
     _require_role(actor, assignment, {Role.UNIT, Role.OFFICE}, _("起草整改方案"))
     plan = RectificationPlan.objects.create(assignment=assignment)
     audit_record(
-        actor=actor, action="plan.create", instance=plan, before=None, after=snapshot(plan)
+        actor=actor,
+        action="plan.create",
+        instance=plan,
+        before=None,
+        after=snapshot(plan),
+        scope=f"assignment:{assignment.pk}",
     )
     return plan
 
@@ -135,6 +140,7 @@ def plan_transition(
         instance=plan,
         before={"status": before},
         after={"status": step.target, "reason": reason},
+        scope=f"assignment:{plan.assignment_id}",
     )
     if step.name == "approve":
         for problem in plan.assignment.problems.filter(status=ProblemStatus.PENDING):
