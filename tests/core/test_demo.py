@@ -107,8 +107,8 @@ def test_feedback_dates_lie_in_past_months_and_one_is_not_set(summary: DemoSumma
 
 def test_problems_stand_in_several_statuses(summary: DemoSummary) -> None:
     present = {status for status, count in summary.status_counts.items() if count}
-    # 持续整改 only comes from a follow-up visit's verdict, which the demo does not record.
-    assert present == set(ProblemStatus.values) - {ProblemStatus.CONTINUING}
+    # 持续整改 comes from the demo follow-up's 基本到位 verdicts.
+    assert present == set(ProblemStatus.values)
     assert summary.status_counts[ProblemStatus.IN_PROGRESS] == max(summary.status_counts.values())
 
 
@@ -231,3 +231,14 @@ def test_the_demo_contains_no_sentence_of_the_seed() -> None:
     fragments = [part.strip() for part in re.split(r"[。；;\n]", seed_text())]
     copied = [part for part in fragments if len(part) >= 24 and part in sources]
     assert copied == []
+
+
+def test_the_demo_follow_up_rules_a_first_batch_and_plans_a_second(summary: DemoSummary) -> None:
+    from xuncha.followups.models import Batch, Verdict, Visit
+
+    batches = Batch.objects.filter(followup__round__name=summary.round_name).order_by("sequence")
+    assert [batch.name for batch in batches] == ["首批", "第二批"]
+    assert Visit.objects.filter(batch=batches[0], status="done").count() == 3
+    assert Visit.objects.filter(batch=batches[1], status="planned").count() == 1
+    kinds = set(Verdict.objects.values_list("kind", flat=True))
+    assert {"done", "mostly", "not_done"} <= kinds

@@ -33,6 +33,7 @@ from xuncha.core.demo_content import (
     Progress,
     UnitPlan,
 )
+from xuncha.core.demo_followup import demo_followup_load
 from xuncha.core.demo_users import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -179,6 +180,9 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
     demo_liaison_ensure(office, units[LIAISON_UNIT], context.liaison)
     for plan, assignment in zip(UNITS, assignments, strict=True):
         _unit_load(plan, assignment, context)
+    demo_followup_load(
+        round_=round_, assignments=assignments, group_member=context.group_member, today=today
+    )
     return demo_summary()
 
 
@@ -208,6 +212,9 @@ def demo_clear(round_: Round) -> None:
     Each removed record leaves an audit row first; the demo users stay (they are reused).
     Evidence files no other record shares are deleted once the transaction commits.
     """
+    for followup in round_.followups.all():
+        _removed(followup, "followup.delete")
+        followup.delete()  # its batches, visits, verdicts, surveys and scores go with it
     problems = Problem.objects.filter(assignment__round=round_)
     evidence = Evidence.objects.filter(problem__in=problems)
     paths = set(evidence.values_list("file", flat=True))
