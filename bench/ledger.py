@@ -5,9 +5,11 @@
 For each database the script makes a throwaway database (SQLite: a temporary file; PostgreSQL:
 ``xuncha_bench`` on the local server, created through the ``postgres`` database and dropped
 afterwards), migrates it, bulk-generates the problems, then times the ledger the way the web
-page computes it: ``ledger_problems(office user)`` → ``Paginator(…, 50)`` → the page's rows,
-the count, and the measure counts of the page's problems. It reports the median and the 95th
-percentile over repeated runs, and exits 1 when one of them misses the target.
+page computes it (``xuncha.findings.ledger.ledger_page``: the office's ledger with its warning
+colours, the count, one page of ids, those rows, and the measure counts of the page's
+problems). It reports the median and the 95th percentile over repeated runs, and exits 1 when
+one of them misses the target. The generated problems have no stored deadlines (the warning
+subqueries run but find none).
 
 PostgreSQL is reached at ``XUNCHA_BENCH_POSTGRES_URL`` (default: the unix socket as
 ``postgres``). When it cannot be reached the script says so and goes on with SQLite.
@@ -238,16 +240,16 @@ class LedgerPage:
 
 
 def ledger_page(user: Any, number: int, **filters: Any) -> LedgerPage:
-    """Build one page exactly as xuncha.web.views.ledger does: rows, count, measure counts."""
-    from django.core.paginator import Paginator
+    """Build one page with the very function the web page calls (warning colours included)."""
+    from xuncha.findings.ledger import ledger_page as build_page
 
-    from xuncha.findings.selectors import ledger_problems, measure_progress
-
-    paginator = Paginator(ledger_problems(user, **filters), PAGE_SIZE)
-    page = paginator.page(number)
-    rows = list(page.object_list)
-    progress = measure_progress([problem.pk for problem in rows])
-    return LedgerPage(number, rows, paginator.count, paginator.num_pages, progress)
+    result = build_page(
+        user, filters=filters, warning=None, page_number=number, today=dt.date.today()
+    )
+    paginator = result.page.paginator
+    return LedgerPage(
+        number, result.problems, paginator.count, paginator.num_pages, result.progress
+    )
 
 
 @dataclass(frozen=True)

@@ -89,4 +89,4 @@ def test_the_number_of_queries_does_not_grow_with_the_rows_on_the_page(office_cl
             make_problem(assignment, title=f"问题{index}-{number}")
     many = ledger_queries(office_client)
     assert few == many
-    assert many <= 12
+    assert many <= 13  # the page finds its ids first, then loads those rows alone

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from xuncha.clocks.selectors import problems_with_warning
-from xuncha.findings.selectors import ledger_problems, measure_progress
+from xuncha.findings.ledger import LEDGER_PAGE_SIZE, ledger_page
 from xuncha.web.forms import LedgerFilterForm
 
-LEDGER_PAGE_SIZE = 50
+__all__ = ["LEDGER_PAGE_SIZE", "ledger"]
 
 
 @login_required
@@ -28,19 +26,19 @@ def ledger(request: HttpRequest) -> HttpResponse:
     count leaves it out unless the colour is filtered on.
     """
     form = LedgerFilterForm(request.GET or None, user=request.user)
-    problems = problems_with_warning(
-        ledger_problems(request.user, **form.filters()), timezone.localdate()
+    result = ledger_page(
+        request.user,
+        filters=form.filters(),
+        warning=form.warning_colour(),
+        page_number=request.GET.get("page"),
+        today=timezone.localdate(),
     )
-    if colour := form.warning_colour():
-        problems = problems.filter(warning=colour)
-    page = Paginator(problems, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    progress = measure_progress([problem.pk for problem in rows])
+    page = result.page
     empty = {"total": 0, "done": 0}
     context = {
         "form": form,
         "page": page,
-        "rows": [(problem, progress.get(problem.pk, empty)) for problem in rows],
+        "rows": [(p, result.progress.get(p.pk, empty)) for p in result.problems],
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
     }
     partial = request.htmx and request.htmx.target == "ledger-results"
