@@ -13,11 +13,30 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.factories import make_evidence, make_upload
+from tests.followups.conftest import (
+    QUESTIONS,
+    RUBRIC_ITEMS,
+    SCALE,
+    VISITED_ON,
+    record,
+    survey_sheet,
+)
 from tests.rectification.conftest import problem_at
 from tests.web.conftest import client_for
 from xuncha.core.models import AuditEntry
 from xuncha.findings.models import Measure, Problem
+from xuncha.followups.models import FollowUp, Visit, VisitEvidence
+from xuncha.followups.services import (
+    batch_create,
+    followup_create,
+    rubric_create,
+    survey_template_create,
+    visit_evidence_add,
+    visit_plan,
+)
 from xuncha.rectification.models import Evidence
+from xuncha.reports.models import Publication
+from xuncha.reports.services import notice_draft, publication_publish
 from xuncha.rounds.models import Assignment
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +57,11 @@ EDITS_UNIT = {"office", "liaison"}
 
 @dataclass
 class Places:
-    """The liaison's unit's records, and the same kind of records of another unit."""
+    """The liaison's unit's records, and the same kind of records of another unit.
+
+    Each unit has a follow-up of its own (visited by its group and recorded, with a file), a
+    published notice of its own and a draft notice.
+    """
 
     assignment: Assignment
     problem: Problem
@@ -48,12 +71,58 @@ class Places:
     other_problem: Problem
     other_measure: Measure
     other_evidence: Evidence
+    followup: FollowUp
+    visit: Visit
+    visit_evidence: VisitEvidence
+    publication: Publication
+    draft: Publication
+    other_followup: FollowUp
+    other_visit: Visit
+    other_visit_evidence: VisitEvidence
+    other_publication: Publication
+    other_draft: Publication
+
+
+def followup_of(cast, assignment, member, name, **extra) -> tuple[FollowUp, Visit, VisitEvidence]:
+    """A follow-up of ``assignment``'s round visiting that unit alone, recorded by its group."""
+    followup = followup_create(actor=cast.office, round_=assignment.round, name=name, **extra)
+    batch = batch_create(actor=cast.office, followup=followup, sequence=1, name="首批")
+    visit = visit_plan(
+        actor=cast.office,
+        batch=batch,
+        assignment=assignment,
+        group=assignment.group,
+        planned_on=VISITED_ON,
+    )
+    visit = record(visit, member)
+    evidence = visit_evidence_add(actor=member, visit=visit, upload=make_upload("现场照片.pdf"))
+    return followup, visit, evidence
+
+
+def notices_of(cast, assignment) -> tuple[Publication, Publication]:
+    """A published notice of the unit, and a draft one."""
+    published = notice_draft(actor=cast.office, round_=assignment.round, unit=assignment.unit)
+    published = publication_publish(actor=cast.office, publication=published)
+    draft = notice_draft(actor=cast.office, round_=assignment.round, unit=assignment.unit)
+    return published, draft
 
 
 @pytest.fixture
 def places(cast) -> Places:
     problem = problem_at(cast.assignment, "in_progress")
     other = problem_at(cast.other_assignment, "in_progress")
+    rubric = rubric_create(actor=cast.office, name="整改验收评分", items=RUBRIC_ITEMS)
+    survey = survey_template_create(
+        actor=cast.office, name="整改满意度测评", questions=QUESTIONS, scale=SCALE
+    )
+    followup, visit, visit_evidence = followup_of(
+        cast, cast.assignment, cast.member, "回访督查甲", rubric=rubric, survey=survey
+    )
+    other_followup, other_visit, other_visit_evidence = followup_of(
+        cast, cast.other_assignment, cast.other_member, "回访督查乙", rubric=rubric, survey=survey
+    )
+    publication, draft = notices_of(cast, cast.assignment)
+    other_publication, other_draft = notices_of(cast, cast.other_assignment)
     return Places(
         assignment=cast.assignment,
         problem=problem,
@@ -63,6 +132,16 @@ def places(cast) -> Places:
         other_problem=other,
         other_measure=other.measures.get(),
         other_evidence=make_evidence(other, actor=cast.other_liaison),
+        followup=followup,
+        visit=visit,
+        visit_evidence=visit_evidence,
+        publication=publication,
+        draft=draft,
+        other_followup=other_followup,
+        other_visit=other_visit,
+        other_visit_evidence=other_visit_evidence,
+        other_publication=other_publication,
+        other_draft=other_draft,
     )
 
 
@@ -82,6 +161,15 @@ PAGES: dict[str, tuple[str | None, set[str], int]] = {
     "web:measure": ("measure", SEES_UNIT, 302),
     "web:measure_edit": ("measure", EDITS_UNIT, 200),
     "web:evidence_download": ("evidence", SEES_UNIT, 200),
+    "web:followups": (None, set(ROLES), 200),
+    "web:followup": ("followup", SEES_UNIT, 200),
+    "web:visit": ("visit", SEES_UNIT, 200),
+    "web:visit_evidence_download": ("visit_evidence", SEES_UNIT, 200),
+    "web:publications": (None, set(ROLES), 200),
+    "web:notice_compose": (None, set(ROLES), 200),
+    # A published notice of the liaison's unit: for everyone who sees that unit.
+    "web:publication": ("publication", SEES_UNIT, 200),
+    "web:publication_download": ("publication", SEES_UNIT, 200),
 }
 
 
@@ -92,6 +180,11 @@ def post_data(name: str, places: Places, *, other: bool = False) -> tuple[list[i
     assignment = places.other_assignment if other else places.assignment
     problem.refresh_from_db()
     version = problem.version
+    visit = places.other_visit if other else places.visit
+    visit.refresh_from_db()
+    followup = places.other_followup if other else places.followup
+    draft = places.other_draft if other else places.draft
+    draft.refresh_from_db()
     return {
         "web:problem_step": ([problem.pk], {"name": "request_closing"}),
         "web:problem_plan_edit": (
@@ -105,12 +198,60 @@ def post_data(name: str, places: Places, *, other: bool = False) -> tuple[list[i
         "web:measure_delete": ([measure.pk], {"expected_version": version}),
         "web:progress_report": ([measure.pk], {f"progress-{measure.pk}-text": "已推进。"}),
         "web:plan_step": ([assignment.pk], {"name": "submit", "expected_version": 0}),
+        "web:batch_create": ([followup.pk], {"sequence": 2, "name": "第二批"}),
+        "web:visit_plan": (
+            [followup.pk],
+            {
+                "batch": visit.batch_id,
+                "assignment": assignment.pk,
+                "group": visit.group_id,
+                "planned_on": "2025-12-01",
+            },
+        ),
+        "web:visit_record": (
+            [visit.pk],
+            {
+                "expected_version": visit.version,
+                "visited_on": "2025-09-11",
+                "heard": "听取整改情况汇报。",
+                "interview_count": 3,
+            },
+        ),
+        "web:visit_evidence_upload": ([visit.pk], {"file": make_upload("台账.pdf")}),
+        "web:survey_answers": (
+            [visit.pk],
+            {"survey-r0_q0": "满意", "survey-r0_q1": "满意", "survey-r0_q2": "基本满意"},
+        ),
+        "web:survey_import": ([visit.pk], {"file": survey_sheet([["满意", "满意", "满意"]])}),
+        "web:score_record": (
+            [visit.pk],
+            {"score-item_0": 28, "score-item_1": 36, "score-item_2": 27},
+        ),
+        "web:re_feedback": (
+            [visit.pk],
+            {"text": "请继续整改。", "on": "2025-09-12", "expected_version": visit.version},
+        ),
+        "web:verdict_record": (
+            [visit.pk],
+            {
+                "problem": problem.pk,
+                f"verdict-{problem.pk}-kind": "not_done",
+                f"verdict-{problem.pk}-reason": "台账与实际不符。",
+                f"verdict-{problem.pk}-new_deadline": "2025-12-31",
+            },
+        ),
+        "web:publication_edit": (
+            [draft.pk],
+            {"draft_text": "改过的通报。", "expected_version": draft.version},
+        ),
+        "web:publication_refresh": ([draft.pk], {"expected_version": draft.version}),
+        "web:publication_publish": ([draft.pk], {"expected_version": draft.version}),
     }[name]
 
 
 # Posting endpoints on a unit's records: outside the user's scope 404; in scope but not the
 # user's to do, the service refuses with a message (302 back) and nothing is written.
-POSTS = [
+RECTIFICATION_POSTS = [
     "web:problem_step",
     "web:problem_plan_edit",
     "web:measure_add",
@@ -121,8 +262,32 @@ POSTS = [
     "web:progress_report",
     "web:plan_step",
 ]
-# Endpoints without a record: marking one's own notifications read, verifying the audit chain.
-GLOBAL_POSTS = {"web:inbox_read": set(ROLES), "web:audit_verify": {"office", "supervisor"}}
+# The office's plan of a follow-up (on a follow-up that visits the liaison's unit).
+PLAN_POSTS = ["web:batch_create", "web:visit_plan"]
+# The visit's group records the visit: everyone else in scope is refused, the office too.
+VISIT_POSTS = [
+    "web:visit_record",
+    "web:visit_evidence_upload",
+    "web:survey_answers",
+    "web:survey_import",
+    "web:score_record",
+    "web:re_feedback",
+    "web:verdict_record",
+]
+# A draft is the office's alone: it is 404 for everyone else.
+PUBLICATION_POSTS = ["web:publication_edit", "web:publication_refresh", "web:publication_publish"]
+POSTS = RECTIFICATION_POSTS + PLAN_POSTS + VISIT_POSTS + PUBLICATION_POSTS
+# Endpoints without a record: marking one's own notifications read, verifying the audit chain,
+# and the office's new follow-ups and drafts (others get 404, as for the import page).
+GLOBAL_POSTS = {
+    "web:inbox_read": set(ROLES),
+    "web:audit_verify": {"office", "supervisor"},
+    "web:followup_create": {"office"},
+    "web:digest_draft": {"office"},
+    "web:notice_draft": {"office"},
+}
+# What an allowed role gets for an empty form: 302 back, or (a form to fill) the page again.
+GLOBAL_POST_ANSWER = {"web:followup_create": 200, "web:digest_draft": 200, "web:notice_draft": 200}
 
 
 def test_every_web_url_has_a_case():
@@ -204,11 +369,15 @@ def test_a_liaison_posting_to_another_units_records_gets_404(cast, places, name)
 
 # In scope, not theirs to do: the service's refusal comes back as a message.
 REFUSED: dict[str, list[str]] = {
-    "supervisor": POSTS,
-    "member": [name for name in POSTS if name != "web:comment_create"],
-    "other_member": POSTS,  # another group: not even a comment
-    "liaison": ["web:comment_create"],
+    "supervisor": RECTIFICATION_POSTS + PLAN_POSTS + VISIT_POSTS,
+    "member": [name for name in RECTIFICATION_POSTS if name != "web:comment_create"] + PLAN_POSTS,
+    # another group: not even a comment, nor the other group's visit
+    "other_member": RECTIFICATION_POSTS + PLAN_POSTS + VISIT_POSTS,
+    "liaison": ["web:comment_create", *PLAN_POSTS, *VISIT_POSTS],
+    "office": VISIT_POSTS,  # the office plans the visit; the group records it
 }
+# The words a refusal says it with: 没有权限…, 只有…可以…, …只能查看.
+REFUSAL_WORDS = ("权限", "只有", "只能查看")
 
 
 @pytest.mark.parametrize(
@@ -222,7 +391,17 @@ def test_a_step_not_theirs_is_refused_with_a_message_and_writes_nothing(cast, pl
     assert response.status_code == 200
     errors = [m for m in response.context["messages"] if m.level_tag == "error"]
     assert errors, "the refusal is shown as a message"
-    assert "权限" in str(errors[0])
+    assert any(word in str(errors[0]) for word in REFUSAL_WORDS), str(errors[0])
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ["supervisor", "member", "other_member", "liaison"])
+@pytest.mark.parametrize("name", PUBLICATION_POSTS)
+def test_a_draft_is_404_to_everyone_but_the_office(cast, places, name, role):
+    args, data = post_data(name, places)
+    before = AuditEntry.objects.count()
+    response = client_for(cast.by_name(role)).post(reverse(name, args=args), data)
+    assert response.status_code == 404
     assert AuditEntry.objects.count() == before
 
 
@@ -230,7 +409,8 @@ def test_a_step_not_theirs_is_refused_with_a_message_and_writes_nothing(cast, pl
 @pytest.mark.parametrize("name", list(GLOBAL_POSTS))
 def test_the_global_posts_answer_each_role(cast, places, name, role):
     response = client_for(cast.by_name(role)).post(reverse(name))
-    assert response.status_code == (302 if role in GLOBAL_POSTS[name] else 404)
+    allowed = GLOBAL_POST_ANSWER.get(name, 302)
+    assert response.status_code == (allowed if role in GLOBAL_POSTS[name] else 404)
     assert Client().post(reverse(name)).status_code == 302  # anonymous: to the login page
 
 

@@ -16,7 +16,17 @@ from django.http import Http404
 
 from xuncha.core.permissions import unit_ids_for_user
 from xuncha.findings.models import Problem
-from xuncha.followups.models import Batch, FollowUp, Verdict, VerdictKind, Visit, VisitStatus
+from xuncha.followups.models import (
+    Batch,
+    FollowUp,
+    SurveyTemplate,
+    Verdict,
+    VerdictKind,
+    Visit,
+    VisitEvidence,
+    VisitStatus,
+)
+from xuncha.followups.scales import normalise_answer
 
 # The verdicts that say the work is not done, whatever the unit declared.
 NOT_DONE_KINDS = (VerdictKind.NOT_DONE, VerdictKind.REBOUND)
@@ -58,6 +68,59 @@ def get_visit_for_user(user: Any, pk: int) -> Visit:
         return visits_for_user(user).get(pk=pk)
     except Visit.DoesNotExist:
         raise Http404 from None
+
+
+def get_visit_evidence_for_user(user: Any, pk: int) -> VisitEvidence:
+    """A visit's file, or 404 when the user may not see the visit (another unit's, say)."""
+    try:
+        return VisitEvidence.objects.select_related("visit").get(
+            pk=pk, visit__in=visits_for_user(user)
+        )
+    except VisitEvidence.DoesNotExist:
+        raise Http404 from None
+
+
+def with_latest_verdict(problems: QuerySet[Problem]) -> QuerySet[Problem]:
+    """Problems annotated with their latest verdict on any visit (None when never ruled).
+
+    ``verdict_kind``, ``verdict_reason``, ``verdict_new_deadline``, ``verdict_group`` (the
+    visiting group's name) and ``verdict_at``: a liaison's queue says why a problem came back.
+    """
+    latest = Verdict.objects.filter(problem_id=OuterRef("pk")).order_by("-ruled_at", "-id")
+    return problems.annotate(
+        verdict_kind=Subquery(latest.values("kind")[:1]),
+        verdict_reason=Subquery(latest.values("reason")[:1]),
+        verdict_new_deadline=Subquery(latest.values("new_deadline")[:1]),
+        verdict_group=Subquery(latest.values("visit__group__name")[:1]),
+        verdict_at=Subquery(latest.values("ruled_at")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class QuestionTally:
+    """How often each label of the scale was given to one question of a survey."""
+
+    question: str
+    counts: tuple[int, ...]
+    blank: int
+
+
+def survey_tally(visit: Visit, template: SurveyTemplate) -> list[QuestionTally]:
+    """Per question of ``template``, the count of each label (in scale order) and of blanks."""
+    labels = [str(label).strip() for label, _score in template.scale]
+    counts = [[0] * len(labels) for _question in template.questions]
+    blanks = [0] * len(template.questions)
+    for answers in visit.survey_responses.values_list("answers", flat=True):
+        for number, answer in enumerate(answers[: len(template.questions)]):
+            text = normalise_answer(answer)
+            if text in labels:
+                counts[number][labels.index(text)] += 1
+            else:
+                blanks[number] += 1
+    return [
+        QuestionTally(question=str(question), counts=tuple(row), blank=blank)
+        for question, row, blank in zip(template.questions, counts, blanks, strict=True)
+    ]
 
 
 def visit_problems(visit: Visit) -> QuerySet[Problem]:
@@ -319,14 +382,18 @@ __all__ = [
     "GapRow",
     "PlanRow",
     "Progress",
+    "QuestionTally",
     "followups_for_user",
     "gap_list",
     "gap_total",
     "get_followup_for_user",
+    "get_visit_evidence_for_user",
     "get_visit_for_user",
     "plan_table",
     "progress",
+    "survey_tally",
     "verdicts_for_visit",
     "visit_problems",
     "visits_for_user",
+    "with_latest_verdict",
 ]

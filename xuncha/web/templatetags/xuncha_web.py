@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from xuncha.core.models import Role
 from xuncha.core.permissions import may_import, may_read_audit, role_of
+from xuncha.findings.workflow import VERDICT_TRANSITIONS
+from xuncha.followups.models import VerdictKind
 from xuncha.web.history import person_name
 from xuncha.web.marking import kind_label, mark_outcomes, qualifier_label
 
@@ -136,6 +138,24 @@ def warning_badge(colour: str | None, label: str = "") -> SafeString:
     if not colour:
         return format_html("{}", "")
     return format_html('<span class="badge warning-{}">{}</span>', colour, label or colour)
+
+
+@register.filter
+def verdict_label(kind: str | None) -> str:
+    """The Chinese label of a verdict kind (整改到位, 基本到位, 未到位, 问题反弹)."""
+    return str(dict(VerdictKind.choices).get(kind or "", kind or ""))
+
+
+@register.filter
+def is_verdict_step(transition: str | None) -> bool:
+    """Whether a problem's step was made by a follow-up verdict (rule_not_done …)."""
+    return transition in set(VERDICT_TRANSITIONS.values())
+
+
+@register.filter
+def among(value: str | None, words: str) -> bool:
+    """Whether ``value`` is one of the space-separated ``words`` (a whole word, not a part)."""
+    return bool(value) and value in words.split()
 
 
 @register.filter

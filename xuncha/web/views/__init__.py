@@ -7,6 +7,13 @@ from xuncha.web.views.evidence import (
     evidence_upload,
     progress_report,
 )
+from xuncha.web.views.followups import (
+    batch_add,
+    followup_create_view,
+    followup_detail,
+    followup_list,
+    visit_add,
+)
 from xuncha.web.views.importing import import_digest
 from xuncha.web.views.inbox import inbox, inbox_read
 from xuncha.web.views.ledger import ledger
@@ -21,15 +28,41 @@ from xuncha.web.views.problem_actions import (
     problem_plan_edit,
     problem_step,
 )
+from xuncha.web.views.publication_actions import (
+    publication_edit_view,
+    publication_publish_view,
+    publication_refresh_view,
+)
+from xuncha.web.views.publications import (
+    digest_draft,
+    notice_compose_view,
+    notice_draft_view,
+    publication_detail,
+    publication_download,
+    publication_list,
+)
 from xuncha.web.views.queue import queue
+from xuncha.web.views.visit_work import score_add, survey_answers, survey_import, verdict_add
+from xuncha.web.views.visits import (
+    re_feedback_view,
+    visit_detail,
+    visit_evidence_download,
+    visit_evidence_upload,
+    visit_record_view,
+)
 
 __all__ = [
     "assignment_detail",
     "audit_check",
     "audit_log",
+    "batch_add",
     "comment_create",
+    "digest_draft",
     "evidence_download",
     "evidence_upload",
+    "followup_create_view",
+    "followup_detail",
+    "followup_list",
     "home",
     "import_digest",
     "inbox",
@@ -40,12 +73,30 @@ __all__ = [
     "measure_edit",
     "measure_remove",
     "measure_step",
+    "notice_compose_view",
+    "notice_draft_view",
     "plan_detail",
     "plan_step",
     "problem_detail",
     "problem_plan_edit",
     "problem_step",
     "progress_report",
+    "publication_detail",
+    "publication_download",
+    "publication_edit_view",
+    "publication_list",
+    "publication_publish_view",
+    "publication_refresh_view",
     "queue",
+    "re_feedback_view",
     "round_detail",
+    "score_add",
+    "survey_answers",
+    "survey_import",
+    "verdict_add",
+    "visit_add",
+    "visit_detail",
+    "visit_evidence_download",
+    "visit_evidence_upload",
+    "visit_record_view",
 ]

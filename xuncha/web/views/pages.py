@@ -19,6 +19,7 @@ from xuncha.findings.selectors import (
     status_counts,
     status_counts_by_unit,
 )
+from xuncha.followups.selectors import followups_for_user
 from xuncha.rounds.models import GroupMembership
 from xuncha.rounds.selectors import (
     assignments_for_user,
@@ -112,6 +113,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": statuses,
         "totals": [totals[value] for value, _label in statuses],
         "total": sum(totals.values()),
+        "followups": followups_for_user(request.user).filter(round=round_).order_by("created_at"),
         "last_import": round_.digest_imports.order_by("-imported_at", "-id").first(),
         "warning_colours": [(c.value, c.label) for c in WarningColour],
         "warning_totals": {

@@ -24,6 +24,7 @@ from xuncha.core.models import Role
 from xuncha.core.permissions import role_of
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import problems_for_user, with_last_step
+from xuncha.followups.selectors import with_latest_verdict
 from xuncha.rectification.models import PlanStatus
 from xuncha.rectification.selectors import (
     closing_queue,
@@ -58,12 +59,20 @@ def overdue_problems(user: Any, today: dt.date) -> QuerySet[Problem]:
     )
 
 
+# The steps that send a problem back to the unit: the office's 退回, and a follow-up visit's
+# verdicts that leave work to do (基本到位, 未到位, 问题反弹).
+SENT_BACK = ("return", "rule_mostly", "rule_not_done", "rule_not_done_reopen", "rule_rebound")
+
+
 def liaison_queue(user: Any, today: dt.date) -> QuerySet[Problem]:
-    """A liaison's open problems: returned ones first, then by the nearest deadline."""
-    problems = problems_with_warning(with_last_step(unit_work_queue(user)), today)
+    """A liaison's open problems: those sent back first (退回, or by a follow-up verdict, with
+    the verdict's reason and new deadline), then by the nearest deadline."""
+    problems = problems_with_warning(
+        with_latest_verdict(with_last_step(unit_work_queue(user))), today
+    )
     return problems.order_by(
         Case(
-            When(last_transition="return", then=Value(0)),
+            When(last_transition__in=SENT_BACK, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),

@@ -7,6 +7,7 @@ works on an offline intranet machine. Behind a real web server, point a WSGI ser
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -22,8 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("address", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
-        if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(_("xuncha 已启动：http://%(address)s/") % {"address": options["address"]})
+        # With the reloader, Django runs this command again in a child process that serves;
+        # the set-up steps and the greeting belong to the first run only.
+        if os.environ.get("RUN_MAIN") != "true":
+            call_command("migrate", interactive=False, verbosity=0)
+            if not settings.DEBUG:
+                call_command("collectstatic", interactive=False, verbosity=0)
+            self.stdout.write(
+                _("xuncha 已启动：http://%(address)s/") % {"address": options["address"]}
+            )
         call_command("runserver", options["address"], use_reloader=settings.DEBUG)

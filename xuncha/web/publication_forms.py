@@ -1,0 +1,126 @@
+"""Forms of the publication pages: drafting a digest or a notice, editing a draft, composing.
+
+They only parse input and check that a scope holds together (a batch, a group, a unit of the
+chosen round); who may draft, edit or publish is the services'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.core.permissions import unit_ids_for_user
+from xuncha.followups.models import Batch
+from xuncha.followups.selectors import followups_for_user
+from xuncha.reports.selectors import Scope
+from xuncha.rounds.models import Group, Unit
+from xuncha.rounds.selectors import assignments_for_user, rounds_for_user
+
+
+class BatchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Batch) -> str:
+        return f"{obj.followup.round.name} · {obj.followup.name} · {obj.name}"
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return f"{obj.round.name} · {obj.name}"
+
+
+def batches_for_user(user: Any) -> Any:
+    return (
+        Batch.objects.filter(followup__in=followups_for_user(user))
+        .select_related("followup__round")
+        .order_by("-followup__round_id", "followup_id", "sequence")
+    )
+
+
+class DigestDraftForm(forms.Form):
+    """生成摘编: the batch whose visited units the digest covers."""
+
+    batch = BatchChoiceField(label=_("回访批次"), queryset=None)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "digest")
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = batches_for_user(user)
+
+
+class NoticeScopeForm(forms.Form):
+    """A notice's scope: a round, narrowed by a batch, a group and a unit when chosen.
+
+    Every choice comes from what the user may see. ``unit_required`` makes the unit a must
+    (a liaison composes their own unit's notice: a round's title over their units' figures
+    would read as the whole round's).
+    """
+
+    round = forms.ModelChoiceField(label=_("轮次"), queryset=None)
+    batch = BatchChoiceField(
+        label=_("回访批次"), queryset=None, required=False, empty_label=_("不限")
+    )
+    group = GroupChoiceField(
+        label=_("巡察组"), queryset=None, required=False, empty_label=_("不限")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("单位"), queryset=None, required=False, empty_label=_("不限")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["round"].queryset = rounds_for_user(user).order_by("-id")
+        self.fields["batch"].queryset = batches_for_user(user)
+        self.fields["group"].queryset = (
+            Group.objects.filter(round__in=rounds_for_user(user))
+            .select_related("round")
+            .order_by("-round_id", "sequence", "id")
+        )
+        units = assignments_for_user(user).values("unit_id")
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=units).order_by("name")
+        self.unit_required = unit_ids_for_user(user) is not None
+        if self.unit_required:
+            self.fields["unit"].required = True
+            self.fields["unit"].empty_label = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        round_ = cleaned.get("round")
+        if round_ is None:
+            return cleaned
+        batch, group, unit = cleaned.get("batch"), cleaned.get("group"), cleaned.get("unit")
+        if batch is not None and batch.followup.round_id != round_.pk:
+            self.add_error("batch", _("该批次不属于所选轮次。"))
+        if group is not None and group.round_id != round_.pk:
+            self.add_error("group", _("该巡察组不属于所选轮次。"))
+        if unit is not None and not round_.assignments.filter(unit=unit).exists():
+            self.add_error("unit", _("该单位不是所选轮次的巡察对象。"))
+        return cleaned
+
+    def scope(self) -> Scope:
+        data = self.cleaned_data
+        return Scope(data["round"], data.get("batch"), data.get("group"), data.get("unit"))
+
+
+class NoticeDraftForm(NoticeScopeForm):
+    """生成通报: the office drafts a notice of a round, a batch, a group or a unit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "notice")
+        super().__init__(*args, **kwargs)
+
+
+class PublicationEditForm(forms.Form):
+    """A draft's wording, with the version it was opened at."""
+
+    draft_text = forms.CharField(
+        label=_("稿件内容"), strip=False, widget=forms.Textarea(attrs={"rows": 24})
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PublicationVersionForm(forms.Form):
+    """刷新 or 发布: only the version the page showed."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,0 +1,111 @@
+"""Posting to a draft publication: edit its wording, write it again from the data, publish.
+
+Drafts are the office's alone (anyone else gets 404 from ``get_publication_for_user``); the
+services refuse again, refuse a published text, and refuse a notice whose figures changed.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xuncha.findings.services import EditConflict
+from xuncha.reports.models import Publication
+from xuncha.reports.selectors import get_publication_for_user
+from xuncha.reports.services import (
+    publication_edit,
+    publication_publish,
+    publication_refresh,
+)
+from xuncha.web.publication_forms import PublicationEditForm, PublicationVersionForm
+from xuncha.web.views.common import (
+    INPUT_REFUSALS,
+    REFUSALS,
+    STEP_REFUSALS,
+    done,
+    error_status,
+    refused,
+)
+from xuncha.web.views.publications import render_publication
+
+
+def publication_url(publication: Publication, anchor: str = "") -> str:
+    url = reverse("web:publication", args=[publication.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def stale_page() -> ValueError:
+    return ValueError(_("请求无效，请刷新页面后重试。"))
+
+
+@login_required
+@require_POST
+def publication_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """保存修改 of a draft's wording (publication_edit, with the version it was opened at)."""
+    publication = get_publication_for_user(request.user, pk)
+    form = PublicationEditForm(request.POST)
+    status = error_status(request)
+    if form.is_valid():
+        try:
+            publication_edit(
+                actor=request.user,
+                publication=publication,
+                expected_version=form.cleaned_data["expected_version"],
+                draft_text=form.cleaned_data["draft_text"],
+            )
+        except STEP_REFUSALS as error:
+            return refused(request, publication_url(publication), error)
+        except INPUT_REFUSALS as error:
+            form.add_error(None, str(error))
+            status = error_status(request, error)
+        else:
+            return done(request, publication_url(publication, "text"), _("稿件已保存。"))
+    return render_publication(request, publication, edit_form=form, status=status)
+
+
+@login_required
+@require_POST
+def publication_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """刷新: the draft written again from the data now (publication_refresh)."""
+    publication = get_publication_for_user(request.user, pk)
+    back = publication_url(publication)
+    form = PublicationVersionForm(request.POST)
+    if not form.is_valid():
+        return refused(request, back, stale_page())
+    try:
+        publication_refresh(
+            actor=request.user,
+            publication=publication,
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except REFUSALS as error:
+        return refused(request, back, error)
+    return done(request, publication_url(publication, "text"), _("已按最新数据重新生成稿件。"))
+
+
+@login_required
+@require_POST
+def publication_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """发布 (publication_publish): the text as shown becomes the published text, for good.
+
+    The page's version must still be the draft's: publishing a text someone changed after it
+    was shown would publish words nobody read.
+    """
+    publication = get_publication_for_user(request.user, pk)
+    back = publication_url(publication)
+    form = PublicationVersionForm(request.POST)
+    if not form.is_valid():
+        return refused(request, back, stale_page())
+    try:
+        if form.cleaned_data["expected_version"] != publication.version:
+            raise EditConflict(
+                _("稿件在您打开后已被修改（版本 %(now)s，您看到的是版本 %(then)s），请核对后再发布。")
+                % {"now": publication.version, "then": form.cleaned_data["expected_version"]}
+            )
+        publication = publication_publish(actor=request.user, publication=publication)
+    except REFUSALS as error:  # FiguresChanged among them: its message says to refresh first
+        return refused(request, back, error)
+    return done(request, back, _("“%(title)s”已发布。") % {"title": publication.title})
