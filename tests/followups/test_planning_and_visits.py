@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories import make_assignment, make_upload
 from tests.followups.conftest import RUBRIC_ITEMS, VISITED_ON, D, record
+from xuncha.core.files import FileRefused
 from xuncha.core.models import AuditEntry
 from xuncha.findings.services import EditConflict, EditRefused
 from xuncha.followups.access import FollowUpError
@@ -23,7 +24,6 @@ from xuncha.followups.services import (
     visit_plan,
     visit_record,
 )
-from xuncha.rectification.files import FileRefused
 
 
 @pytest.mark.parametrize("who", ["member", "liaison", "supervisor", "outsider"])

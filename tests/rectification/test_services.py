@@ -6,13 +6,13 @@ import pytest
 
 from tests.factories import PDF_BYTES, make_upload
 from tests.rectification.conftest import problem_at
+from xuncha.core.files import FileRefused
 from xuncha.core.models import AuditEntry
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import MeasureStatus, RectificationKind
 from xuncha.findings.services import EditRefused
 from xuncha.findings.transitions import problem_transition
 from xuncha.notifications.models import Notification
-from xuncha.rectification.files import FileRefused
 from xuncha.rectification.models import Evidence
 from xuncha.rectification.services import comment_add, evidence_add, progress_report_create
 

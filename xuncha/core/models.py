@@ -33,6 +33,34 @@ class Profile(models.Model):
         return f"{self.display_name or self.user.get_username()} ({self.get_role_display()})"
 
 
+class StoredFile(models.Model):
+    """What xuncha keeps of an uploaded file: its name, kind, size, hash, who and when.
+
+    A concrete model adds its ``file`` field, stored under the content hash (see
+    ``xuncha.core.storage.stored_file_save``), so a stored file is never overwritten.
+    """
+
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class AuditEntry(models.Model):
     """One change to stored data: who, when, what, before and after.
 

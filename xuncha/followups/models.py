@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.core.models import StoredFile
 from xuncha.findings.models import Problem, ProblemStatus
 from xuncha.followups.scales import questions_problems, rubric_problems, scale_problems
 from xuncha.rounds.models import Assignment, Group, Round
@@ -134,7 +135,7 @@ def visit_evidence_path(instance: VisitEvidence, filename: str) -> str:
     return f"visits/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class VisitEvidence(models.Model):
+class VisitEvidence(StoredFile):
     """A file gathered on a visit (photos, checked ledgers), stored under its hash."""
 
     visit = models.ForeignKey(
@@ -149,27 +150,11 @@ class VisitEvidence(models.Model):
         verbose_name=_("认定"),
     )
     file = models.FileField(_("文件"), upload_to=visit_evidence_path, max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("回访材料")
         verbose_name_plural = _("回访材料")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class VerdictKind(models.TextChoices):

@@ -11,13 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
+from xuncha.core.storage import stored_file_save
 from xuncha.findings.services import problem_scope
 from xuncha.followups.access import (
     FollowUpError,
@@ -27,7 +26,6 @@ from xuncha.followups.access import (
     require_office,
     require_visit_member,
     require_visited,
-    user_or_none,
     visit_scope,
 )
 from xuncha.followups.models import (
@@ -40,12 +38,10 @@ from xuncha.followups.models import (
     Visit,
     VisitEvidence,
     VisitStatus,
-    visit_evidence_path,
 )
 from xuncha.followups.scales import questions_problems, rubric_problems, scale_problems
 from xuncha.notifications.models import NotificationKind
 from xuncha.notifications.services import notification_send, unit_liaisons
-from xuncha.rectification.files import check_file
 from xuncha.rounds.models import Assignment, Group, Round
 
 
@@ -279,26 +275,8 @@ def visit_evidence_add(
     require_visit_member(actor, visit, _("上传回访材料"))
     if verdict is not None and verdict.visit_id != visit.pk:
         raise FollowUpError(_("该认定不属于本次回访。"))
-    name = getattr(upload, "name", "") or "visit"
-    checked = check_file(name, upload.chunks(), max_bytes=settings.XUNCHA_EVIDENCE_MAX_BYTES)
-    upload.seek(0)
-    evidence = VisitEvidence(
-        visit=visit,
-        verdict=verdict,
-        original_name=name.rsplit("/", 1)[-1][:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=user_or_none(actor),
-    )
-    storage = VisitEvidence._meta.get_field("file").storage
-    path = visit_evidence_path(evidence, name)
-    if storage.exists(path):
-        evidence.file.name = path  # the same content is stored already: share it
-    else:
-        evidence.file.save(name, File(upload), save=False)
-        if evidence.file.name != path:
-            raise RuntimeError("visit evidence storage renamed a content-addressed file")
+    evidence = VisitEvidence(visit=visit, verdict=verdict)
+    stored_file_save(evidence, upload, actor=actor)
     evidence.save()
     audit_record(
         actor=actor,

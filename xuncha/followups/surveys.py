@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record
+from xuncha.core.files import check_file
 from xuncha.followups.access import (
     FollowUpError,
     lock_visit,
@@ -28,7 +29,6 @@ from xuncha.followups.models import Batch, FollowUp, SurveyResponse, SurveyTempl
 from xuncha.followups.scales import answers_problems, normalise_answer, percentage, scale_scores
 from xuncha.followups.services import visit_evidence_add
 from xuncha.followups.sheets import SheetError, read_survey_sheet
-from xuncha.rectification.files import check_file
 
 
 def _template_of(visit: Visit) -> SurveyTemplate:

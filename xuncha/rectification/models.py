@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.core.models import StoredFile
 from xuncha.findings.models import Measure, Problem, Quantity
 from xuncha.rounds.models import Assignment
 
@@ -123,7 +124,7 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file backing a claim (佐证材料), stored once under its SHA-256, never overwritten.
 
     A corrected file is a new row that ``supersedes`` the earlier one; both stay.
@@ -149,10 +150,6 @@ class Evidence(models.Model):
         verbose_name=_("进展报告"),
     )
     file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     description = models.CharField(_("说明"), max_length=300, blank=True)
     supersedes = models.OneToOneField(
         "self",
@@ -162,23 +159,11 @@ class Evidence(models.Model):
         related_name="superseded_by",
         verbose_name=_("替代的版本"),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Comment(models.Model):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,12 +11,12 @@ from xuncha.clocks.services import deadlines_refresh_for_assignment
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
 from xuncha.core.permissions import acting_role
+from xuncha.core.storage import stored_file_save
 from xuncha.core.workflow import TransitionRefused, transition_for
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
 from xuncha.findings.models import RectificationKind as Kind
 from xuncha.findings.services import EditConflict, EditRefused, problem_scope, problem_transition
 from xuncha.findings.services import measure_transition as _measure_transition
-from xuncha.rectification.files import check_file
 from xuncha.rectification.models import (
     Comment,
     Evidence,
@@ -247,29 +245,14 @@ def evidence_add(
         supersedes.problem_id != problem.pk or hasattr(supersedes, "superseded_by")
     ):
         raise ValueError(_("只能替代本问题中最新版本的佐证材料。"))
-    name = getattr(upload, "name", "") or "evidence"
-    checked = check_file(name, upload.chunks(), max_bytes=settings.XUNCHA_EVIDENCE_MAX_BYTES)
-    upload.seek(0)
     evidence = Evidence(
         problem=problem,
         measure=measure,
         report=report,
-        original_name=name.rsplit("/", 1)[-1][:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         description=description,
         supersedes=supersedes,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    storage = Evidence._meta.get_field("file").storage
-    path = f"evidence/{checked.sha256[:2]}/{checked.sha256}"
-    if storage.exists(path):
-        evidence.file.name = path  # same content already stored: share it, write nothing
-    else:
-        evidence.file.save(path, File(upload), save=False)
-        if evidence.file.name != path:
-            raise RuntimeError("evidence storage renamed a content-addressed file")
+    stored_file_save(evidence, upload, actor=actor)
     evidence.save()
     audit_record(
         actor=actor,
