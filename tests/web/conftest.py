@@ -12,6 +12,10 @@ from django.test import Client
 
 from tests.factories import make_assignment, make_problem, make_round, make_unit, make_user
 
+# The follow-up tests' plan on that cast: a follow-up with one batch, the cast's unit visited
+# and recorded by its group, the other unit planned for the second group.
+from tests.followups.conftest import plan  # noqa: F401
+
 # The rectification cast (office, office2, liaison, other_liaison, member, other_member,
 # supervisor, outsider and two assignments). Its usernames overlap the personas below, so a
 # test uses one or the other, never both.

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_upload
-from tests.followups.conftest import D, plan, problem_in, survey_sheet  # noqa: F401
+from tests.followups.conftest import D, problem_in, survey_sheet
 from tests.web.conftest import client_for
 from xuncha.findings.models import ProblemStatus
 from xuncha.followups.models import (
@@ -251,7 +251,9 @@ def test_a_liaison_reads_verdicts_and_re_feedback_but_not_the_interviews(cast, p
         reason="抽查发现问题依旧",
         new_deadline=D(2025, 12, 31),
     )
-    re_feedback_record(actor=cast.member, visit=plan.visit, text="请于年底前完成再整改。", on=D(2025, 9, 20))
+    re_feedback_record(
+        actor=cast.member, visit=plan.visit, text="请于年底前完成再整改。", on=D(2025, 9, 20)
+    )
     content = client_for(cast.liaison).get(visit_url(plan.visit)).content.decode()
     assert "抽查发现问题依旧" in content and "2025-12-31" in content
     assert "请于年底前完成再整改。" in content
@@ -266,6 +268,44 @@ def test_a_planned_visit_must_be_recorded_before_the_group_rules(cast, plan):
     assert "请先记录回访情况" in response.content.decode()
     assert all(row.form is None for row in response.context["rows"])
     assert "answers_form" not in response.context
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "form"),
+    [
+        (
+            "web:score_record",
+            {"score-item_0": 1, "score-item_1": 1, "score-item_2": 1},
+            "score_form",
+        ),
+        ("web:re_feedback", {"text": "请整改。", "on": "2025-09-12", "expected_version": 1}, None),
+        ("web:survey_answers", {"survey-r0_q0": "满意"}, "answers_form"),
+        ("web:survey_import", {"file": "sheet"}, "import_form"),
+    ],
+)
+def test_work_posted_before_the_visit_is_recorded_shows_what_to_do_first(
+    cast, plan, name, data, form
+):
+    visit = plan.other_visit
+    if data.get("file") == "sheet":
+        data = {"file": survey_sheet([["满意", "满意", "满意"]])}
+    response = client_for(cast.other_member).post(reverse(name, args=[visit.pk]), data)
+    assert response.status_code == 200
+    bound = response.context[form or "re_feedback_form"]
+    errors = " ".join(bound.non_field_errors()) + " ".join(bound.errors.get("file", []))
+    assert "请先记录回访情况" in errors
+    assert "请先记录回访情况" in response.content.decode()
+
+
+def test_a_verdict_posted_before_the_visit_is_recorded_shows_what_to_do_first(cast, plan):
+    problem = problem_in(cast.other_assignment, "in_progress", title="制度执行不严")
+    response = client_for(cast.other_member).post(
+        reverse("web:verdict_record", args=[plan.other_visit.pk]),
+        verdict_post(problem, "not_done", deadline="2025-12-31"),
+    )
+    [row] = response.context["rows"]
+    assert "请先记录回访情况" in row.form.non_field_errors()[0]
+    assert not Verdict.objects.exists()
 
 
 def test_recording_the_visit_saves_the_four_methods(cast, plan):
@@ -319,7 +359,9 @@ def test_a_record_without_any_method_is_refused_in_the_form(cast, plan):
         {"expected_version": visit.version, "visited_on": "2025-09-11", "interview_count": 0},
     )
     assert response.status_code == 200
-    assert "请至少填写听、看、查、访中的一项" in response.context["record_form"].non_field_errors()[0]
+    assert (
+        "请至少填写听、看、查、访中的一项" in response.context["record_form"].non_field_errors()[0]
+    )
     visit.refresh_from_db()
     assert visit.status == VisitStatus.PLANNED
 
@@ -346,7 +388,7 @@ def test_the_verdict_form_drives_the_problems_transition(
         verdict_post(problem, kind, deadline=deadline),
         follow=True,
     )
-    assert "已认定问题“制度执行不严”" in messages_of(response, "success")[0]
+    assert "已对问题“制度执行不严”作出认定" in messages_of(response, "success")[0]
     assert response.redirect_chain[-1][0].endswith(f"#problem-{problem.pk}")
     problem.refresh_from_db()
     assert problem.status == becomes
@@ -470,9 +512,7 @@ def test_answers_typed_into_the_table_are_added_and_the_rate_shown(cast, plan):
 
 
 def test_an_empty_answer_table_is_refused_in_its_form(cast, plan):
-    response = client_for(cast.member).post(
-        reverse("web:survey_answers", args=[plan.visit.pk]), {}
-    )
+    response = client_for(cast.member).post(reverse("web:survey_answers", args=[plan.visit.pk]), {})
     assert response.status_code == 200
     assert "请至少填写一份答卷" in response.context["answers_form"].non_field_errors()[0]
 
@@ -507,9 +547,7 @@ def test_the_score_form_saves_the_total_and_whether_it_passes(cast, plan):
         url, {"score-item_0": "28", "score-item_1": "36.5", "score-item_2": "27"}, follow=True
     )
     assert "总分91.50，合格（合格分90）" in messages_of(response, "success")[0]
-    response = member.post(
-        url, {"score-item_0": "31", "score-item_1": "36", "score-item_2": "20"}
-    )
+    response = member.post(url, {"score-item_0": "31", "score-item_1": "36", "score-item_2": "20"})
     assert response.status_code == 200
     assert response.context["score_form"].errors["item_0"]
     assert Score.objects.get().total == pytest.approx(91.5)

@@ -43,7 +43,7 @@ class FollowUpForm(OwnIdsForm):
 
     id_name = "followup"
 
-    round = forms.ModelChoiceField(label=_("轮次"), queryset=None)
+    round = forms.ModelChoiceField(label=_("轮次"), queryset=None, empty_label=_("请选择"))
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=FollowUpKind.choices)
     rubric = forms.ModelChoiceField(
@@ -85,13 +85,18 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.unit.name}（{group}）"
 
 
+class BatchNameField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Batch) -> str:
+        return obj.name
+
+
 class VisitPlanForm(OwnIdsForm):
     """A unit of the round put in a batch: which group revisits it, and when."""
 
     id_name = "visit"
 
-    batch = forms.ModelChoiceField(label=_("批次"), queryset=None, empty_label=None)
-    assignment = UnitChoiceField(label=_("单位"), queryset=None)
+    batch = BatchNameField(label=_("批次"), queryset=None, empty_label=None)
+    assignment = UnitChoiceField(label=_("单位"), queryset=None, empty_label=_("请选择"))
     group = forms.ModelChoiceField(
         label=_("回访组"),
         queryset=None,
@@ -104,9 +109,7 @@ class VisitPlanForm(OwnIdsForm):
     def __init__(self, *args: Any, followup: FollowUp, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         round_ = followup.round
-        self.fields["batch"].queryset = Batch.objects.filter(followup=followup).order_by(
-            "sequence"
-        )
+        self.fields["batch"].queryset = Batch.objects.filter(followup=followup).order_by("sequence")
         self.fields["assignment"].queryset = (
             Assignment.objects.filter(round=round_)
             .select_related("unit", "group")
@@ -121,9 +124,7 @@ class VisitPlanForm(OwnIdsForm):
         assignment = cleaned.get("assignment")
         if assignment is not None and cleaned.get("group") is None:
             if assignment.group is None:
-                self.add_error(
-                    "group", _("该单位在本轮没有巡察组，请选择回访组。")
-                )
+                self.add_error("group", _("该单位在本轮没有巡察组，请选择回访组。"))
             else:
                 cleaned["group"] = assignment.group
         return cleaned
@@ -135,6 +136,7 @@ class VisitRecordForm(OwnIdsForm):
     id_name = "record"
 
     visited_on = forms.DateField(label=_("回访日期"), widget=DATE_WIDGET)
+    interview_count = forms.IntegerField(label=_("访谈人数"), min_value=0, initial=0)
     heard = forms.CharField(
         label=_("听：听取汇报"),
         required=False,
@@ -159,7 +161,6 @@ class VisitRecordForm(OwnIdsForm):
         widget=TEXT_AREA,
         help_text=_("访谈了哪些干部职工和服务对象。"),
     )
-    interview_count = forms.IntegerField(label=_("访谈人数"), min_value=0, initial=0)
     notes = forms.CharField(label=_("备注"), required=False, widget=TEXT_AREA)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -236,7 +237,9 @@ class SurveyImportForm(OwnIdsForm):
         label=_("测评表（.xlsx）"),
         allow_empty_file=True,  # the service names what is wrong with it
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
         ),
     )
 
@@ -288,9 +291,7 @@ class ReFeedbackForm(OwnIdsForm):
 class VerdictForm(forms.Form):
     """A verdict on one problem: the kind, the reason, a new deadline when work remains."""
 
-    kind = forms.ChoiceField(
-        label=_("认定"), choices=[("", _("请选择")), *VerdictKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("认定"), choices=[("", _("请选择")), *VerdictKind.choices])
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
     new_deadline = forms.DateField(
         label=_("新的整改时限"),

@@ -40,7 +40,7 @@ def batches_for_user(user: Any) -> Any:
 class DigestDraftForm(forms.Form):
     """生成摘编: the batch whose visited units the digest covers."""
 
-    batch = BatchChoiceField(label=_("回访批次"), queryset=None)
+    batch = BatchChoiceField(label=_("回访批次"), queryset=None, empty_label=_("请选择"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "digest")
@@ -56,7 +56,7 @@ class NoticeScopeForm(forms.Form):
     would read as the whole round's).
     """
 
-    round = forms.ModelChoiceField(label=_("轮次"), queryset=None)
+    round = forms.ModelChoiceField(label=_("轮次"), queryset=None, empty_label=_("请选择"))
     batch = BatchChoiceField(
         label=_("回访批次"), queryset=None, required=False, empty_label=_("不限")
     )
@@ -115,9 +115,16 @@ class PublicationEditForm(forms.Form):
     """A draft's wording, with the version it was opened at."""
 
     draft_text = forms.CharField(
-        label=_("稿件内容"), strip=False, widget=forms.Textarea(attrs={"rows": 24})
+        label=_("稿件内容"), strip=False, widget=forms.Textarea(attrs={"rows": 12})
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # As tall as the text (a digest runs to pages, a notice to a few lines), within reason.
+        text = str(self["draft_text"].value() or "")
+        lines = sum(1 + len(line) // 60 for line in text.splitlines())
+        self.fields["draft_text"].widget.attrs["rows"] = min(max(lines + 2, 8), 40)
 
 
 class PublicationVersionForm(forms.Form):

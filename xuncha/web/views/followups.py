@@ -111,7 +111,9 @@ def followup_create_view(request: HttpRequest) -> HttpResponse:
         except INPUT_REFUSALS as error:
             form.add_error(None, str(error))
         else:
-            message = _("已安排回访督查“%(name)s”，请添加批次和回访单位。") % {"name": followup.name}
+            message = _("已安排回访督查“%(name)s”，请添加批次和回访单位。") % {
+                "name": followup.name
+            }
             return done(request, reverse("web:followup", args=[followup.pk]), message)
     return render_followup_list(request, form=form, status=error_status(request))
 

@@ -102,7 +102,10 @@ def publication_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if form.cleaned_data["expected_version"] != publication.version:
             raise EditConflict(
-                _("稿件在您打开后已被修改（版本 %(now)s，您看到的是版本 %(then)s），请核对后再发布。")
+                _(
+                    "稿件在您打开后已被修改（版本 %(now)s，您看到的是版本 %(then)s），"
+                    "请核对后再发布。"
+                )
                 % {"now": publication.version, "then": form.cleaned_data["expected_version"]}
             )
         publication = publication_publish(actor=request.user, publication=publication)

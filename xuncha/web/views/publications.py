@@ -33,7 +33,6 @@ from xuncha.web.publication_forms import (
     NoticeDraftForm,
     NoticeScopeForm,
     PublicationEditForm,
-    PublicationVersionForm,
 )
 from xuncha.web.views.common import INPUT_REFUSALS, STEP_REFUSALS, done, error_status, refused
 

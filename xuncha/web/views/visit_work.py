@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xuncha.followups.models import VerdictKind
+from xuncha.followups.models import VerdictKind, Visit
+from xuncha.followups.scoring import score_record
 from xuncha.followups.selectors import get_visit_for_user, visit_problems
 from xuncha.followups.surveys import satisfaction_rate, survey_answers_add, survey_import_xlsx
 from xuncha.followups.verdicts import verdict_record
-from xuncha.followups.scoring import score_record
 from xuncha.web.followup_forms import (
     ScoreForm,
     SurveyAnswersForm,
@@ -66,19 +66,17 @@ def verdict_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             values = {"title": problem.title, "kind": VerdictKind(verdict.kind).label}
-            message = _("已认定问题“%(title)s”%(kind)s。") % values
+            message = _("已对问题“%(title)s”作出认定：%(kind)s。") % values
             if verdict.new_deadline:
                 message += _("新的整改时限：%(date)s。") % {
                     "date": verdict.new_deadline.isoformat()
                 }
             return done(request, visit_url(visit, anchor), message)
-    return render_visit(
-        request, visit, status=error_status(request), verdicts={problem.pk: form}
-    )
+    return render_visit(request, visit, status=error_status(request), verdicts={problem.pk: form})
 
 
-def _rate_message(visit: object, added: int) -> str:
-    rate = satisfaction_rate(visit)  # type: ignore[arg-type]
+def _rate_message(visit: Visit, added: int) -> str:
+    rate = satisfaction_rate(visit)
     values = {"n": added, "rate": f"{rate}%" if rate is not None else "—"}
     return _("已录入%(n)s份答卷，当前满意度%(rate)s。") % values
 

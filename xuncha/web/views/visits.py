@@ -75,6 +75,17 @@ class VerdictRow:
         )
 
 
+# The keys of posted forms (see ``visit_context``) and the names the template shows them by.
+BOUND_NAMES = {
+    "record": "record_form",
+    "evidence": "evidence_form",
+    "answers": "answers_form",
+    "import": "import_form",
+    "score": "score_form",
+    "re_feedback": "re_feedback_form",
+}
+
+
 def visit_url(visit: Visit | int, anchor: str = "") -> str:
     pk = visit if isinstance(visit, int) else visit.pk
     url = reverse("web:visit", args=[pk])
@@ -90,9 +101,10 @@ def verdict_rows(
     rows = []
     for problem in problems:
         verdict = verdicts.get(problem.pk)
-        form = None
-        if may_rule and verdict is None:
-            form = bound.get(problem.pk) or VerdictForm(problem_id=problem.pk)
+        # A posted form comes back whatever the state, so that its error is seen.
+        form = bound.get(problem.pk)
+        if form is None and may_rule and verdict is None:
+            form = VerdictForm(problem_id=problem.pk)
         count = counts.get(problem.pk, {"total": 0, "done": 0})
         rows.append(VerdictRow(problem, verdict, count["total"], count["done"], form))
     return rows
@@ -118,9 +130,7 @@ def visit_context(
         "member": member,
         "visited": visited,
         "private": role_of(user) == Role.UNIT,
-        "rows": verdict_rows(
-            visit, may_rule=member and visited, bound=bound.get("verdicts", {})
-        ),
+        "rows": verdict_rows(visit, may_rule=member and visited, bound=bound.get("verdicts", {})),
         "evidence": list(
             visit.evidence.select_related("verdict__problem", "uploaded_by__profile").order_by(
                 "uploaded_at", "id"
@@ -135,8 +145,13 @@ def visit_context(
         "score": score,
         "score_rows": score_rows(rubric, score),
     }
+    # A form posted back with its error is shown even where it would not be offered (the
+    # visit not yet recorded, say): the error says what to do first.
+    for key, name in BOUND_NAMES.items():
+        if key in bound:
+            context[name] = bound[key]
     if member:
-        context["record_form"] = bound.get("record") or VisitRecordForm(
+        context["record_form"] = context.get("record_form") or VisitRecordForm(
             initial={
                 "visited_on": visit.visited_on or timezone.localdate(),
                 "heard": visit.heard,
@@ -148,16 +163,16 @@ def visit_context(
                 "expected_version": visit.version,
             }
         )
-        context["evidence_form"] = bound.get("evidence") or VisitEvidenceForm()
+        context["evidence_form"] = context.get("evidence_form") or VisitEvidenceForm()
     if member and visited:
         if template is not None:
-            context["answers_form"] = bound.get("answers") or SurveyAnswersForm(
+            context["answers_form"] = context.get("answers_form") or SurveyAnswersForm(
                 questions=template.questions, labels=context["scale_labels"]
             )
-            context["import_form"] = bound.get("import") or SurveyImportForm()
+            context["import_form"] = context.get("import_form") or SurveyImportForm()
         if rubric is not None:
             initial = score.item_scores if score is not None else {}
-            form = bound.get("score") or ScoreForm(
+            form = context.get("score_form") or ScoreForm(
                 items=rubric.items,
                 initial={
                     f"item_{n}": initial.get(str(name).strip())
@@ -165,7 +180,7 @@ def visit_context(
                 },
             )
             context["score_form"] = form
-        context["re_feedback_form"] = bound.get("re_feedback") or ReFeedbackForm(
+        context["re_feedback_form"] = context.get("re_feedback_form") or ReFeedbackForm(
             initial={
                 "text": visit.re_feedback,
                 "on": visit.re_feedback_on or timezone.localdate(),
@@ -287,7 +302,10 @@ def re_feedback_view(request: HttpRequest, pk: int) -> HttpResponse:
             stale = visit.version != data["expected_version"]
             if stale and is_visit_member(request.user, visit):
                 raise EditConflict(
-                    _("该回访记录已被他人修改（版本 %(now)s，您编辑时为 %(then)s），请核对后重新提交。")
+                    _(
+                        "该回访记录已被他人修改（版本 %(now)s，您编辑时为 %(then)s），"
+                        "请核对后重新提交。"
+                    )
                     % {"now": visit.version, "then": data["expected_version"]}
                 )
             re_feedback_record(actor=request.user, visit=visit, text=data["text"], on=data["on"])
