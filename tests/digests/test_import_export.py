@@ -163,3 +163,25 @@ def test_the_import_command_names_the_line_of_a_bad_file(tmp_path):
 def test_the_export_command_refuses_an_unknown_round():
     with pytest.raises(CommandError, match="没有名为"):
         call_command("export_digest", "--round", "不存在")
+
+
+def test_a_single_measure_entered_by_hand_is_written_without_a_number():
+    from tests.factories import make_assignment
+    from xuncha.findings.services import MeasureInput, problem_create
+
+    assignment = make_assignment()
+    problem_create(
+        actor=None,
+        assignment=assignment,
+        title="会议记录不全",
+        measures=[MeasureInput("补齐记录。")],
+    )
+    problem_create(
+        actor=None,
+        assignment=assignment,
+        title="台账不实",
+        measures=[MeasureInput("核对台账。"), MeasureInput("建立月报制度。")],
+    )
+    exported = digest_export(round_=assignment.round)
+    assert "整改：补齐记录。" in exported
+    assert "整改：一是核对台账。二是建立月报制度。" in exported

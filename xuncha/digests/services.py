@@ -179,7 +179,7 @@ def digest_unit(assignment: Any) -> DigestUnit:
                 lead=problem.rectification_lead,
                 measures=tuple(
                     DigestMeasure(
-                        ordinal=measure.ordinal if problem.measures_numbered else None,
+                        ordinal=measure.ordinal if _numbered(problem) else None,
                         text=measure.text,
                     )
                     for measure in problem.measures.all()
@@ -188,6 +188,11 @@ def digest_unit(assignment: Any) -> DigestUnit:
             for problem in assignment.problems.all()
         ),
     )
+
+
+def _numbered(problem: Any) -> bool:
+    """Several measures are always written 一是、二是 …; a single one as its source had it."""
+    return problem.measures_numbered or len(problem.measures.all()) > 1
 
 
 __all__ = [

@@ -59,7 +59,7 @@ def problem_create(
     deadline: dt.date | None = None,
     unit_report: str = "",
     rectification_lead: str = "",
-    measures_numbered: bool = True,
+    measures_numbered: bool | None = None,
     start: bool = False,
     reason: str = "",
 ) -> Problem:
@@ -81,7 +81,8 @@ def problem_create(
         deadline=deadline,
         unit_report=unit_report,
         rectification_lead=rectification_lead,
-        measures_numbered=measures_numbered,
+        # Unless told, a single measure is written as the whole rectification (no 一是).
+        measures_numbered=len(measures) > 1 if measures_numbered is None else measures_numbered,
     )
     audit_record(
         actor=actor,

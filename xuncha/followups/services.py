@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -320,6 +321,7 @@ def re_feedback_record(*, actor: Any, visit: Visit, text: str, on: dt.date) -> V
         kind=NotificationKind.FOLLOWUP,
         message=_("%(group)s对%(unit)s的整改提出再反馈意见，请认真落实再整改：%(text)s")
         % {"group": visit.group.name, "unit": unit.name, "text": visit.re_feedback},
+        link=reverse("web:visit", args=[visit.pk]),
     )
     return visit
 

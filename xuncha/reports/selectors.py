@@ -89,12 +89,24 @@ class Scope:
         """How a notice names the scope: "十三届市委第八轮巡察回访督查首批市委第一巡察组"."""
         parts = [round_label(self.round)]
         if self.batch is not None:
-            parts.append(f"{self.batch.followup.name}{self.batch.name}")
+            parts = [followup_label(self.batch.followup), self.batch.name]
         if self.group is not None:
             parts.append(self.group.name)
         if self.unit is not None:
             parts.append(self.unit.name)
         return "".join(parts)
+
+
+def followup_label(followup: Any) -> str:
+    """A follow-up named with its round, without saying 巡察 twice: a follow-up named
+    "巡察整改回访督查" of round "第八轮" reads "第八轮巡察整改回访督查"."""
+    name = followup.name.strip()
+    label = round_label(followup.round)
+    if name.startswith(label) or name.startswith(followup.round.name):
+        return name
+    if label.endswith("巡察") and name.startswith("巡察"):
+        return label + name.removeprefix("巡察")
+    return label + name
 
 
 def round_label(round_: Round) -> str:

@@ -25,6 +25,7 @@ from xuncha.followups.models import Batch, FollowUpKind, Visit, VisitStatus
 from xuncha.reports.models import Publication, PublicationKind, PublicationStatus
 from xuncha.reports.selectors import (
     Scope,
+    followup_label,
     notice_compose,
     round_label,
     visible_problems,
@@ -170,7 +171,7 @@ def digest_draft_for_batch(*, actor: Any, batch: Batch) -> Publication:
         kind=PublicationKind.DIGEST,
         round=batch.followup.round,
         batch=batch,
-        title=f"{round_label(batch.followup.round)}{batch.followup.name}{batch.name}整改情况摘编",
+        title=f"{followup_label(batch.followup)}{batch.name}整改情况摘编",
         draft_text=text,
         figures=figures,
         created_by=_user(actor),
