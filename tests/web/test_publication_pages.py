@@ -152,7 +152,7 @@ def test_a_stale_page_cannot_publish(cast, draft):
         {"expected_version": draft.version - 1 or 99},
         follow=True,
     )
-    assert "请核对后再发布" in messages_of(response)[0]
+    assert "已被他人修改" in messages_of(response)[0]
     draft.refresh_from_db()
     assert draft.status == PublicationStatus.DRAFT
 

@@ -291,7 +291,9 @@ def visit_evidence_add(
 
 
 @transaction.atomic
-def re_feedback_record(*, actor: Any, visit: Visit, text: str, on: dt.date) -> Visit:
+def re_feedback_record(
+    *, actor: Any, visit: Visit, text: str, on: dt.date, expected_version: int | None = None
+) -> Visit:
     """The group's written re-feedback (再反馈) to the unit: what is still to be rectified.
 
     The unit's liaisons are told in their inbox (and by mail once the transaction commits).
@@ -299,6 +301,8 @@ def re_feedback_record(*, actor: Any, visit: Visit, text: str, on: dt.date) -> V
     visit = lock_visit(visit)
     require_visit_member(actor, visit, _("再反馈"))
     require_visited(visit, _("再反馈"))
+    if expected_version is not None:
+        check_version(visit, expected_version)
     if not text.strip():
         raise FollowUpError(_("请填写再反馈意见。"))
     if on is None or on < visit.visited_on:

@@ -267,14 +267,17 @@ def publication_refresh(
 
 
 @transaction.atomic
-def publication_publish(*, actor: Any, publication: Publication) -> Publication:
+def publication_publish(
+    *, actor: Any, publication: Publication, expected_version: int | None = None
+) -> Publication:
     """Publish a draft: its text is copied to ``published_text`` and never changes after.
 
     A notice is refused when its totals no longer hold (the data changed since drafting):
     refresh it first, so that no published figure is known to be wrong on the day.
     """
     _require_office(actor, _("发布"))
-    publication = _lock(publication, None)
+    # With the version the page showed, nobody publishes wording they have not seen.
+    publication = _lock(publication, expected_version)
     role = SYSTEM if actor is None else role_of(actor)
     transition_for(
         PUBLICATION_TRANSITIONS,

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xuncha.findings.services import EditConflict
 from xuncha.reports.models import Publication
 from xuncha.reports.selectors import get_publication_for_user
 from xuncha.reports.services import (
@@ -100,15 +99,11 @@ def publication_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return refused(request, back, stale_page())
     try:
-        if form.cleaned_data["expected_version"] != publication.version:
-            raise EditConflict(
-                _(
-                    "稿件在您打开后已被修改（版本 %(now)s，您看到的是版本 %(then)s），"
-                    "请核对后再发布。"
-                )
-                % {"now": publication.version, "then": form.cleaned_data["expected_version"]}
-            )
-        publication = publication_publish(actor=request.user, publication=publication)
+        publication = publication_publish(
+            actor=request.user,
+            publication=publication,
+            expected_version=form.cleaned_data["expected_version"],
+        )
     except REFUSALS as error:  # FiguresChanged among them: its message says to refresh first
         return refused(request, back, error)
     return done(request, back, _("“%(title)s”已发布。") % {"title": publication.title})

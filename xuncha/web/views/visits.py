@@ -23,7 +23,6 @@ from xuncha.core.models import Role
 from xuncha.core.permissions import role_of
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import measure_progress
-from xuncha.findings.services import EditConflict
 from xuncha.followups.access import is_visit_member
 from xuncha.followups.models import Score, Verdict, Visit, VisitStatus
 from xuncha.followups.selectors import (
@@ -298,17 +297,13 @@ def re_feedback_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            # Only a member's edit can race; anyone else is refused by the service below.
-            stale = visit.version != data["expected_version"]
-            if stale and is_visit_member(request.user, visit):
-                raise EditConflict(
-                    _(
-                        "该回访记录已被他人修改（版本 %(now)s，您编辑时为 %(then)s），"
-                        "请核对后重新提交。"
-                    )
-                    % {"now": visit.version, "then": data["expected_version"]}
-                )
-            re_feedback_record(actor=request.user, visit=visit, text=data["text"], on=data["on"])
+            re_feedback_record(
+                actor=request.user,
+                visit=visit,
+                text=data["text"],
+                on=data["on"],
+                expected_version=data["expected_version"],
+            )
         except STEP_REFUSALS as error:
             return refused(request, visit_url(visit, "re-feedback"), error)
         except INPUT_REFUSALS as error:
