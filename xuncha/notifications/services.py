@@ -43,14 +43,10 @@ def notification_send(
         Notification(recipient=user, kind=kind, message=message[:500], link=link, key=key)
         for user in users.values()
     )
-    ids = [n.pk for n in created if n.pk is not None]
-    if not ids:  # some databases do not return ids from bulk_create
-        ids = list(
-            Notification.objects.filter(recipient_id__in=users, kind=kind, message=message[:500])
-            .order_by("-id")
-            .values_list("id", flat=True)[: len(users)]
-        )
-    transaction.on_commit(lambda: notifications_mail(ids))
+    # SQLite (3.35+) and PostgreSQL both return the new ids from bulk_create.
+    ids = [notification.pk for notification in created]
+    if ids:
+        transaction.on_commit(lambda: notifications_mail(ids))
     return created
 
 
