@@ -11,7 +11,7 @@ POSTGRES_URL ?= postgres://xuncha:xuncha@127.0.0.1:5432/xuncha
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve demo test test-sqlite test-postgres lint fmt check-migrations check-deploy bench clean
+.PHONY: help install run serve demo test test-sqlite test-postgres lint typecheck layers fmt check-migrations check-deploy bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,6 +26,7 @@ install: $(VENV)/.installed ## Create .venv and install xuncha with its pinned d
 
 run: install ## Start the web app on SQLite with the demo dataset at http://127.0.0.1:8000
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
+	XUNCHA_DEBUG=1 $(XUNCHA) deadlines-refresh
 	XUNCHA_DEBUG=1 $(XUNCHA) demo
 	XUNCHA_DEBUG=1 $(XUNCHA) serve $(HOST)
 
@@ -33,7 +34,7 @@ demo: install ## Load the demo dataset into the SQLite database
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
 	XUNCHA_DEBUG=1 $(XUNCHA) demo
 
-test: install lint check-migrations check-deploy test-sqlite test-postgres ## Run every check and test (SQLite, then PostgreSQL)
+test: install lint layers typecheck check-migrations check-deploy test-sqlite test-postgres ## Run every check and test (SQLite, then PostgreSQL)
 
 test-sqlite: install ## Run the test suite on SQLite
 	$(PY) -m pytest
@@ -50,6 +51,12 @@ test-postgres: install ## Run the test suite on the local PostgreSQL server
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+layers: install ## import-linter: the layers of pyproject.toml hold (text < core < clocks < apps < pages)
+	$(VENV)/bin/lint-imports
+
+typecheck: install ## mypy with django-stubs: zero errors
+	$(VENV)/bin/mypy
 
 fmt: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "xuncha.digests",
     "xuncha.reports",
     "xuncha.clocks",
+    "xuncha.demo",
     "xuncha.api",
     "xuncha.web",
 ]
@@ -129,9 +130,19 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'xuncha.sqlite3'}"),
-        conn_max_age=int(os.environ.get("XUNCHA_DB_CONN_MAX_AGE", "0")),
+        # A worker keeps its connection between requests (a new PostgreSQL connection costs
+        # several milliseconds); it is checked before reuse, so a restarted server is no error.
+        conn_max_age=int(os.environ.get("XUNCHA_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's cost of reading a page out of order: PostgreSQL's default (4) assumes
+    # spinning disks and makes it scan a whole table rather than walk an index for one round's
+    # problems; 1.1 is the usual value for SSDs.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c random_page_cost={os.environ.get('XUNCHA_PG_RANDOM_PAGE_COST', '1.1')}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once, and take the write lock when a transaction
     # begins, so that concurrent appends to the audit chain are serialised as on PostgreSQL.

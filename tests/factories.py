@@ -6,10 +6,14 @@ import itertools
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Model, QuerySet
 
-from xuncha.core.models import Profile, Role
+from xuncha.core.models import Profile, Role, StatusChange
+from xuncha.core.services import role_grant
+from xuncha.core.workflow import WORKFLOWS
 from xuncha.findings.models import Problem
 from xuncha.findings.services import MeasureInput, problem_create
+from xuncha.rectification.transitions import problem_transition
 from xuncha.rounds.models import Assignment, Round, Unit
 from xuncha.rounds.services import (
     assignment_get_or_create,
@@ -20,12 +24,22 @@ from xuncha.rounds.services import (
 _numbers = itertools.count(1)
 
 
-def make_user(username: str, role: str | None = None, **extra: Any) -> Any:
-    """A user with a profile of the given role (no profile when role is None)."""
+def make_user(username: str, role: str | None = None, *more_roles: str, **extra: Any) -> Any:
+    """A user with a profile and the given roles (neither when ``role`` is None)."""
     user = get_user_model().objects.create_user(username=username, password="pw-test-1", **extra)
     if role is not None:
-        Profile.objects.create(user=user, role=role, display_name=username)
+        Profile.objects.create(user=user, display_name=username)
+        for granted in (role, *more_roles):
+            role_grant(actor=None, user=user, role=granted)
     return user
+
+
+def status_changes(subject: Model) -> QuerySet[StatusChange]:
+    """The history rows the workflow engine wrote for ``subject``, oldest first."""
+    workflow = next(w.name for w in WORKFLOWS.values() if isinstance(subject, w.model))
+    return StatusChange.objects.filter(workflow=workflow, subject_id=subject.pk).order_by(
+        "at", "id"
+    )
 
 
 def make_office_user(username: str = "office") -> Any:
@@ -58,13 +72,15 @@ def make_problem(
     measures: tuple[str, ...] = ("修订完善制度12项。", "清退违规资金共计3.5万元。"),
     start: bool = True,
 ) -> Problem:
-    return problem_create(
+    problem = problem_create(
         actor=None,
         assignment=assignment or make_assignment(),
         title=title,
         measures=[MeasureInput(text=text) for text in measures],
-        start=start,
     )
+    if start:
+        problem = problem_transition(actor=None, problem=problem, name="start")
+    return problem
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -82,3 +98,45 @@ def make_evidence(problem: Problem, actor: Any = None, **extra: Any) -> Any:
     from xuncha.rectification.services import evidence_add
 
     return evidence_add(actor=actor, problem=problem, upload=make_upload(**extra))
+
+
+def problem_steps(problem: Problem, *, with_actor: bool = False) -> list[Any]:
+    """A problem's moves and its measures' (``measure.start`` …), oldest first, as the old
+    per-problem history read them; with ``with_actor``, (step, username) pairs."""
+    rows = (
+        StatusChange.objects.filter(scope=f"problem:{problem.pk}")
+        .order_by("at", "id")
+        .values_list("workflow", "move", "actor__username")
+    )
+    steps = [(f"measure.{move}" if flow == "measure" else move, who) for flow, move, who in rows]
+    return steps if with_actor else [step for step, _who in steps]
+
+
+def create_problem(*, start: bool = False, **fields: Any) -> Problem:
+    """``problem_create``, then (with ``start``) the start move by the same actor, as an import
+    or an approved plan does."""
+    problem = problem_create(**fields)
+    if start:
+        problem = problem_transition(actor=fields["actor"], problem=problem, name="start")
+    return problem
+
+
+def default_rules_replay() -> None:
+    """Put back the deadline rules the clocks migrations wrote (0002, 0003, and their subjects
+    from 0004) on today's model: a live-server test runs after others that flushed the
+    database, the rows migrations wrote included."""
+    import importlib
+
+    from xuncha.clocks.models import DeadlineRule
+
+    defaults = importlib.import_module("xuncha.clocks.migrations.0002_default_rules")
+    verdict = importlib.import_module("xuncha.clocks.migrations.0003_verdict_deadlines")
+    generic = importlib.import_module("xuncha.clocks.migrations.0004_generic_clocks")
+    for rule in [*defaults.DEFAULT_RULES, verdict.VERDICT_RULE]:
+        values = {key: value for key, value in rule.items() if key != "code"}
+        values["counts_in_warnings"] = values.pop("problem_warning")
+        values["subject"] = (
+            "plan" if rule["code"] == "plan_due" else generic.SUBJECT_BY_ANCHOR[rule["anchor"]]
+        )
+        values["supersedes"] = rule["anchor"] == "verdict"
+        DeadlineRule.objects.get_or_create(code=rule["code"], defaults=values)

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import make_user
+from tests.factories import create_problem, make_user
 from xuncha.core.models import Role
 from xuncha.findings.models import Problem
-from xuncha.findings.services import MeasureInput, problem_create
+from xuncha.findings.services import MeasureInput
 from xuncha.rounds.models import Assignment, Group, Round, RoundKind, Unit
 from xuncha.rounds.services import (
     assignment_get_or_create,
@@ -108,7 +108,7 @@ def world(db: None) -> World:
         actor=office, round_=second_round, unit=bureau_b
     )
 
-    problem_a = problem_create(
+    problem_a = create_problem(
         actor=office,
         assignment=assignment_a,
         title="津补贴发放不规范",
@@ -128,27 +128,27 @@ def world(db: None) -> World:
         ],
         start=True,
     )
-    problem_a_pending = problem_create(
+    problem_a_pending = create_problem(
         actor=office,
         assignment=assignment_a,
         title="会议记录不完整",
         measures=[MeasureInput(text="补齐近两年的党组会议记录。")],
     )
-    problem_subunit_a = problem_create(
+    problem_subunit_a = create_problem(
         actor=office,
         assignment=assignment_subunit_a,
         title="网络安全责任落实不到位",
         measures=[MeasureInput(text="开展网络安全培训2场次。")],
         start=True,
     )
-    problem_b = problem_create(
+    problem_b = create_problem(
         actor=office,
         assignment=assignment_b,
         title="项目审批流程过长",
         measures=[MeasureInput(text="压缩审批时限30%。")],
         start=True,
     )
-    problem_b_second = problem_create(
+    problem_b_second = create_problem(
         actor=office,
         assignment=assignment_b_second,
         title="专项资金使用效率不高",

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
+
 from tests.factories import make_evidence, make_round, make_unit
-from xuncha.clocks.models import Deadline
-from xuncha.clocks.services import deadlines_refresh_for_assignment
-from xuncha.findings.models import Problem
-from xuncha.findings.services import (
-    MeasureInput,
-    measure_transition,
-    problem_create,
-    problem_transition,
-)
+from xuncha.clocks.models import Clock
+from xuncha.clocks.services import clocks_changed
+from xuncha.findings.models import Measure, Problem
+from xuncha.findings.services import MeasureInput, problem_create
+from xuncha.rectification.transitions import measure_transition, problem_transition
 from xuncha.rounds.models import Assignment, Group, Round, Unit
 from xuncha.rounds.services import assignment_get_or_create
 
@@ -52,7 +50,7 @@ def problem_with_measures(
             for number, deadline in enumerate(deadlines, start=1)
         ],
     )
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    problem.refresh_from_db()
     return problem
 
 
@@ -70,7 +68,39 @@ def close_through_workflow(problem: Problem) -> Problem:
     return problem_transition(actor=None, problem=problem, name="close")
 
 
-def deadline_of(assignment: Assignment, code: str, **lookup: Any) -> Deadline:
-    return Deadline.objects.select_related("rule").get(
-        assignment=assignment, rule__code=code, **lookup
+def assignment_clocks(assignment: Assignment) -> list[Clock]:
+    """Every clock of a unit in a round: its plan's and report's, its measures', its
+    verdicts', nearest first."""
+    problems = Problem.objects.filter(assignment=assignment).values("pk")
+    measures = Measure.objects.filter(problem__assignment=assignment).values("pk")
+    return list(
+        Clock.objects.filter(
+            Q(subject_type__in=["plan", "report"], subject_id=assignment.pk)
+            | Q(subject_type="measure", subject_id__in=measures)
+            | Q(subject_type="verdict", holder_type="problem", holder_id__in=problems)
+        )
+        .select_related("rule")
+        .order_by("due", "rule__code", "subject_id")
     )
+
+
+def refresh(assignment: Assignment) -> list[Clock]:
+    """Bring the unit's clocks up to date (as any service does) and return them."""
+    clocks_changed(actor=None, source="assignment", ids=[assignment.pk])
+    measures = Measure.objects.filter(problem__assignment=assignment).values_list("pk", flat=True)
+    clocks_changed(actor=None, source="measure", ids=list(measures))
+    return assignment_clocks(assignment)
+
+
+def deadline_of(assignment: Assignment, code: str, **lookup: Any) -> Clock:
+    """The one clock of rule ``code`` among the unit's (``measure=`` picks a measure's)."""
+    measure = lookup.pop("measure", None)
+    found = [
+        clock
+        for clock in assignment_clocks(assignment)
+        if clock.rule.code == code
+        and (measure is None or (clock.subject_type, clock.subject_id) == ("measure", measure.pk))
+        and all(getattr(clock, key) == value for key, value in lookup.items())
+    ]
+    assert len(found) == 1, found
+    return found[0]

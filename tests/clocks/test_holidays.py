@@ -12,15 +12,12 @@ from tests.clocks.builders import (
     assignment_with_feedback,
     deadline_of,
     problem_with_measures,
+    refresh,
 )
 from tests.factories import make_user
-from xuncha.clocks.models import Deadline, DeadlineRule, HolidaySchedule
-from xuncha.clocks.services import (
-    HolidayInput,
-    deadlines_refresh_for_assignment,
-    holiday_schedule_enter,
-    work_calendar,
-)
+from xuncha.clocks.engine import work_calendar
+from xuncha.clocks.models import Clock, DeadlineRule, HolidaySchedule
+from xuncha.clocks.rules import HolidayInput, holiday_schedule_enter
 from xuncha.core.models import AuditEntry, Role
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +42,7 @@ def enter_2027(actor=None) -> HolidaySchedule:
 def test_a_2027_working_day_deadline_counts_weekdays_until_its_holidays_are_entered():
     # 15 working days from Fri 25 Dec 2026: 28–31 Dec, then 2027 counted Monday–Friday.
     assignment = assignment_with_feedback(D(2026, 12, 25))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     before = deadline_of(assignment, "plan_due")
     assert (before.due, before.holidays_known) == (D(2027, 1, 15), False)
     assert before.label == f"2027-01-15{MARK}"
@@ -62,7 +59,7 @@ def test_a_2027_working_day_deadline_counts_weekdays_until_its_holidays_are_ente
 def test_a_2027_calendar_deadline_rolls_past_the_holidays_once_they_are_entered():
     # 2 calendar months from 1 Nov 2026 is Fri 1 Jan 2027: a weekday until 元旦 is known.
     assignment = assignment_with_feedback(D(2026, 11, 1))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     before = deadline_of(assignment, "report_due")
     assert (before.due, before.holidays_known) == (D(2027, 1, 1), False)
     assert before.label.endswith(MARK)
@@ -76,14 +73,14 @@ def test_a_2027_calendar_deadline_rolls_past_the_holidays_once_they_are_entered(
 def test_entering_a_year_leaves_an_audit_row_for_the_schedule_and_each_recomputed_deadline():
     office = make_user("office-clock", Role.OFFICE)
     assignment = assignment_with_feedback(D(2026, 11, 1))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     schedule = enter_2027(actor=office)
     assert (schedule.entered_by, schedule.source) == (office, SOURCE_2027)
     created = AuditEntry.objects.get(action="holiday_schedule.create")
     assert created.actor == office
     assert ["2027-02-20", "workday", "春节"] in created.after["dates"]
     # The report deadline ran into 2027; the plan's, due in November 2026, is left alone.
-    update = AuditEntry.objects.get(action="deadline.update")
+    update = AuditEntry.objects.get(action="clock.update")
     assert (update.actor, update.scope) == (office, f"assignment:{assignment.pk}")
     assert (update.before["due"], update.after["due"]) == ("2027-01-01", "2027-01-04")
     assert (update.before["holidays_known"], update.after["holidays_known"]) == (False, True)
@@ -100,7 +97,7 @@ def test_an_entered_swapped_saturday_counts_as_a_working_day():
 
 def test_a_deadline_of_another_unknown_year_keeps_its_mark():
     assignment = assignment_with_feedback(D(2027, 12, 24))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     enter_2027()
     plan = deadline_of(assignment, "plan_due")
     assert plan.due.year == 2028
@@ -118,7 +115,7 @@ def test_a_measure_deadline_in_an_unknown_year_needs_no_holidays():
 
 def test_re_entering_a_year_replaces_its_days_and_recomputes_again():
     assignment = assignment_with_feedback(D(2026, 11, 1))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     enter_2027()
     holiday_schedule_enter(
         actor=None,
@@ -139,7 +136,7 @@ def test_re_entering_a_year_replaces_its_days_and_recomputes_again():
 def test_nothing_crashes_for_2031_and_every_count_through_it_is_marked():
     assignment = assignment_with_feedback(D(2031, 5, 1))
     problem_with_measures(assignment, D(2031, 6, 30))
-    deadlines = deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    deadlines = refresh(assignment)
     by_code = {d.rule.code: d for d in deadlines}
     assert (by_code["plan_due"].due, by_code["plan_due"].holidays_known) == (
         D(2031, 5, 22),
@@ -221,7 +218,7 @@ def test_a_schedule_entered_in_the_admin_recomputes_deadlines_and_is_audited(
 ):
     client, user = admin_client_office
     assignment = assignment_with_feedback(D(2026, 12, 25))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     assert not deadline_of(assignment, "plan_due").holidays_known
 
     response = client.post(
@@ -237,7 +234,7 @@ def test_a_schedule_entered_in_the_admin_recomputes_deadlines_and_is_audited(
     assert {
         "holidayschedule.create.admin",
         "holidaydate.create.admin",
-        "deadline.update",
+        "clock.update",
     } <= actions
 
 
@@ -266,7 +263,7 @@ def test_the_admin_refuses_a_day_of_another_year(admin_client_office):
 def test_deleting_a_schedule_in_the_admin_brings_the_mark_back(admin_client_office):
     client, user = admin_client_office
     assignment = assignment_with_feedback(D(2026, 11, 1))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     schedule = enter_2027()
     assert deadline_of(assignment, "report_due").holidays_known
 
@@ -281,26 +278,28 @@ def test_deleting_a_schedule_in_the_admin_brings_the_mark_back(admin_client_offi
 def test_the_computed_deadlines_are_read_only_in_the_admin(admin_client_office):
     client, _user = admin_client_office
     assignment = assignment_with_feedback(D(2026, 12, 25))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
-    listing = client.get("/admin/clocks/deadline/")
+    refresh(assignment)
+    listing = client.get("/admin/clocks/clock/")
     assert listing.status_code == 200
     assert MARK in listing.content.decode()
-    deadline = Deadline.objects.first()
-    response = client.post(f"/admin/clocks/deadline/{deadline.pk}/delete/", {"post": "yes"})
+    deadline = Clock.objects.first()
+    response = client.post(f"/admin/clocks/clock/{deadline.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
 
 
 def test_a_rule_edited_in_the_admin_recomputes_deadlines_and_is_audited(admin_client_office):
     client, user = admin_client_office
     assignment = assignment_with_feedback(D(2025, 1, 20))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
+    refresh(assignment)
     rule = DeadlineRule.objects.get(code="plan_due")
     form = {
         "name": rule.name,
+        "subject": rule.subject,
         "anchor": rule.anchor,
         "amount": "20",
         "count_unit": rule.count_unit,
         "source": rule.source,
+        "counts_in_warnings": "",
         "active": "on",
         "_save": "保存",
     }
@@ -309,4 +308,4 @@ def test_a_rule_edited_in_the_admin_recomputes_deadlines_and_is_audited(admin_cl
     assert deadline_of(assignment, "plan_due").due == D(2025, 2, 21)
     entry = AuditEntry.objects.get(action="deadlinerule.update.admin")
     assert (entry.actor, entry.before["amount"], entry.after["amount"]) == (user, 15, 20)
-    assert AuditEntry.objects.filter(action="deadline.update", actor=user).count() == 1
+    assert AuditEntry.objects.filter(action="clock.update", actor=user).count() == 1

@@ -1,4 +1,4 @@
-"""Warning colours computed from a stored deadline and today: in Python, and in SQL."""
+"""Warning colours computed from a stored nearest deadline and today: in Python, and in SQL."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from django.template import Context, Template
 
 from tests.clocks.builders import (
+    assignment_clocks,
     assignment_with_feedback,
     close_through_workflow,
     complete_measure,
@@ -15,15 +16,14 @@ from tests.clocks.builders import (
     problem_with_measures,
 )
 from tests.factories import make_round, make_unit
-from xuncha.clocks.models import Deadline
+from xuncha.clocks.models import Clock
 from xuncha.clocks.selectors import (
-    problems_with_warning,
+    clock_report,
+    colour_filter,
     warning_colour,
-    warning_counts_by_group,
-    warning_counts_by_unit,
+    warning_counts,
     with_warning,
 )
-from xuncha.clocks.services import deadlines_refresh_for_assignment
 from xuncha.findings.models import Problem
 from xuncha.rounds.services import group_get_or_create
 
@@ -79,7 +79,7 @@ def boundary_problems(settings, tmp_path):
 def test_each_problem_carries_its_nearest_open_deadline_and_colour(boundary_problems):
     rows = {
         problem.pk: (problem.nearest_due, problem.warning)
-        for problem in problems_with_warning(Problem.objects.all(), TODAY)
+        for problem in with_warning(Problem.objects.all(), TODAY)
     }
     by_name = {name: rows[problem.pk] for name, problem in boundary_problems.items()}
     assert by_name == {
@@ -103,25 +103,25 @@ def test_each_problem_carries_its_nearest_open_deadline_and_colour(boundary_prob
     ],
 )
 def test_problems_are_filtered_by_colour_in_sql(boundary_problems, colour, names):
-    found = problems_with_warning(Problem.objects.all(), TODAY).filter(warning=colour)
+    found = Problem.objects.filter(colour_filter(colour, TODAY))
     assert set(found.values_list("pk", flat=True)) == {boundary_problems[name].pk for name in names}
 
 
 @pytest.mark.django_db
 def test_problems_without_a_warning_are_found_by_an_empty_colour(boundary_problems):
-    found = problems_with_warning(Problem.objects.all(), TODAY).filter(warning__isnull=True)
+    found = Problem.objects.filter(nearest_due__isnull=True)
     assert set(found.values_list("title", flat=True)) == {"未设时限", "已销号"}
 
 
 @pytest.mark.django_db
-def test_stored_deadlines_are_coloured_and_filtered_in_sql(boundary_problems):
-    coloured = with_warning(Deadline.objects.filter(rule__code="measure_due"), TODAY)
+def test_each_clock_is_reported_with_its_colour(boundary_problems):
     by_title = {}
-    for deadline in coloured.select_related("problem", "measure"):
-        by_title.setdefault(deadline.problem.title, []).append(
-            (deadline.measure.ordinal, deadline.warning)
+    for clock in Clock.objects.filter(rule__code="measure_due"):
+        measure = Problem.objects.get(pk=clock.holder_id).measures.get(pk=clock.subject_id)
+        by_title.setdefault(measure.problem.title, []).append(
+            (measure.ordinal, clock_report(clock, TODAY).colour)
         )
-    assert by_title == {
+    assert {title: sorted(rows) for title, rows in by_title.items()} == {
         "今日到期": [(1, "yellow")],
         "7日后到期": [(1, "yellow")],
         "8日后到期": [(1, "green")],
@@ -129,8 +129,8 @@ def test_stored_deadlines_are_coloured_and_filtered_in_sql(boundary_problems):
         "已销号": [(1, None)],
         "措施已完成": [(1, None), (2, "green")],
     }
-    red = coloured.filter(warning="red")
-    assert [d.problem.title for d in red.select_related("problem")] == ["昨日到期"]
+    overdue = Clock.objects.filter(state="running", due__lt=TODAY)
+    assert [Problem.objects.get(pk=c.holder_id).title for c in overdue] == ["昨日到期"]
 
 
 @pytest.mark.django_db
@@ -139,16 +139,17 @@ def test_the_report_deadline_counts_for_every_problem_but_the_plan_deadline_does
     assignment = assignment_with_feedback(D(2025, 4, 19))
     problem = problem_with_measures(assignment, TODAY + 30 * DAY)
     assert deadline_of(assignment, "plan_due").due < TODAY
-    annotated = problems_with_warning(Problem.objects.filter(pk=problem.pk), TODAY).get()
+    annotated = with_warning(Problem.objects.filter(pk=problem.pk), TODAY).get()
     assert (annotated.nearest_due, annotated.warning) == (D(2025, 6, 19), "yellow")
     assert annotated.nearest_holidays_known is True
+    assert (annotated.nearest_rule.code, annotated.nearest_kind) == ("report_due", "report")
 
 
 @pytest.mark.django_db
 def test_a_nearest_deadline_in_an_unknown_year_carries_the_mark_to_the_ledger():
     assignment = assignment_with_feedback(D(2026, 11, 1))
     problem = problem_with_measures(assignment, None)
-    annotated = problems_with_warning(Problem.objects.filter(pk=problem.pk), D(2026, 12, 1)).get()
+    annotated = with_warning(Problem.objects.filter(pk=problem.pk), D(2026, 12, 1)).get()
     assert (annotated.nearest_due, annotated.nearest_holidays_known) == (D(2027, 1, 1), False)
     shown = Template(
         "{% load clocks %}{{ p.nearest_due|due_label:p.nearest_holidays_known }}"
@@ -189,11 +190,11 @@ def units_and_groups(settings, tmp_path):
 def test_warnings_are_counted_per_unit_in_one_query(units_and_groups, django_assert_num_queries):
     ids = units_and_groups
     with django_assert_num_queries(1):
-        counts = warning_counts_by_unit(Problem.objects.all(), TODAY)
+        counts = warning_counts(Problem.objects.all(), "assignment__unit_id", TODAY)
     assert counts == {
-        ids["A"].pk: {"green": 1, "yellow": 1, "red": 1},
-        ids["B"].pk: {"green": 0, "yellow": 0, "red": 2},
-        ids["C"].pk: {"green": 0, "yellow": 1, "red": 0},
+        ids["A"].pk: {"green": 1, "yellow": 1, "red": 1, "paused": 0},
+        ids["B"].pk: {"green": 0, "yellow": 0, "red": 2, "paused": 0},
+        ids["C"].pk: {"green": 0, "yellow": 1, "red": 0, "paused": 0},
     }
 
 
@@ -201,10 +202,10 @@ def test_warnings_are_counted_per_unit_in_one_query(units_and_groups, django_ass
 def test_warnings_are_counted_per_group_in_one_query(units_and_groups, django_assert_num_queries):
     ids = units_and_groups
     with django_assert_num_queries(1):
-        counts = warning_counts_by_group(Problem.objects.all(), TODAY)
+        counts = warning_counts(Problem.objects.all(), "assignment__group_id", TODAY)
     assert counts == {
-        ids["G1"].pk: {"green": 1, "yellow": 2, "red": 1},
-        ids["G2"].pk: {"green": 0, "yellow": 0, "red": 2},
+        ids["G1"].pk: {"green": 1, "yellow": 2, "red": 1, "paused": 0},
+        ids["G2"].pk: {"green": 0, "yellow": 0, "red": 2, "paused": 0},
     }
 
 
@@ -212,8 +213,8 @@ def test_warnings_are_counted_per_group_in_one_query(units_and_groups, django_as
 def test_counts_follow_the_problems_they_are_given(units_and_groups):
     ids = units_and_groups
     only_b = Problem.objects.filter(assignment__unit=ids["B"])
-    assert warning_counts_by_unit(only_b, TODAY) == {
-        ids["B"].pk: {"green": 0, "yellow": 0, "red": 2}
+    assert warning_counts(only_b, "assignment__unit_id", TODAY) == {
+        ids["B"].pk: {"green": 0, "yellow": 0, "red": 2, "paused": 0}
     }
 
 
@@ -225,31 +226,30 @@ def test_a_closed_problem_has_no_open_deadline_even_while_the_report_is_due(sett
     closed = close_through_workflow(problem_with_measures(assignment, None, title="已销号"))
     rows = {
         p.pk: (p.nearest_due, p.nearest_holidays_known, p.warning)
-        for p in problems_with_warning(Problem.objects.all(), TODAY)
+        for p in with_warning(Problem.objects.all(), TODAY)
     }
     assert rows == {
         still_open.pk: (D(2025, 6, 19), True, "yellow"),
-        closed.pk: (None, None, None),
+        closed.pk: (None, True, None),
     }
 
 
 @pytest.mark.django_db
 def test_deadlines_of_the_whole_assignment_are_coloured_too():
     assignment = assignment_with_feedback(D(2025, 4, 19))
-    deadlines_refresh_for_assignment(actor=None, assignment=assignment)
-    coloured = with_warning(Deadline.objects.filter(assignment=assignment), TODAY)
-    assert {d.rule.code: d.warning for d in coloured.select_related("rule")} == {
-        "plan_due": "red",
-        "report_due": "yellow",
-    }
+    problem_with_measures(assignment, None)  # waits for the plan, due 12 May
+    colours = {c.rule.code: clock_report(c, TODAY).colour for c in assignment_clocks(assignment)}
+    assert colours == {"plan_due": "red", "report_due": "yellow"}
 
 
 @pytest.mark.django_db
 def test_the_sql_colours_follow_the_warning_days_setting(settings):
     settings.XUNCHA_WARNING_DAYS = 3
     assignment = assignment_with_feedback(None)
-    problem = problem_with_measures(assignment, TODAY + 5 * DAY)
-    assert problems_with_warning(Problem.objects.all(), TODAY).get().warning == "green"
-    assert problems_with_warning(Problem.objects.all(), TODAY, days=5).get().warning == "yellow"
-    deadline = Deadline.objects.get(problem=problem)
-    assert with_warning(Deadline.objects.all(), TODAY).get(pk=deadline.pk).warning == "green"
+    problem_with_measures(assignment, TODAY + 5 * DAY)
+    assert with_warning(Problem.objects.all(), TODAY).get().warning == "green"
+    assert with_warning(Problem.objects.all(), TODAY, days=5).get().warning == "yellow"
+    assert Problem.objects.filter(colour_filter("green", TODAY)).count() == 1
+    assert Problem.objects.filter(colour_filter("yellow", TODAY, days=5)).count() == 1
+    clock = deadline_of(assignment, "measure_due")
+    assert clock_report(clock, TODAY).colour == "green"

@@ -8,6 +8,8 @@ import pytest
 
 from xuncha.core.calendar import (
     CountUnit,
+    Extension,
+    Pause,
     Rule,
     WorkCalendar,
     YearSchedule,
@@ -96,3 +98,57 @@ def test_a_calendar_day_rule_without_rolling_never_needs_the_holidays():
     assert result == compute_due(D(2027, 3, 1), Rule(10, DAYS), WorkCalendar())
     assert result.date == D(2027, 3, 11)
     assert result.holidays_known
+
+
+# Pauses and extensions, counted by hand on the 2025 calendar. Spring Festival 2025: 28 Jan to
+# 4 Feb off; Sunday 26 Jan and Saturday 8 Feb are working days.
+def test_a_working_day_count_skips_the_working_days_of_a_pause_across_the_festival():
+    rule = Rule(10, WORKING)
+    calendar = WorkCalendar()
+    # Unpaused, from Mon 20 Jan: 21, 22, 23, 24, Sun 26, 27, (festival), 5, 6, 7, Sat 8 Feb.
+    assert compute_due(D(2025, 1, 20), rule, calendar).date == D(2025, 2, 8)
+    # Paused on Fri 24 Jan, resumed Mon 10 Feb: 21, 22, 23 count; 24 Jan to 9 Feb do not;
+    # then 10, 11, 12, 13, 14, 17, 18 Feb.
+    pause = Pause(D(2025, 1, 24), D(2025, 2, 10))
+    assert compute_due(D(2025, 1, 20), rule, calendar, pauses=(pause,)).date == D(2025, 2, 18)
+    # Extended by 5 working days from there: 19, 20, 21, 24, 25 Feb.
+    extended = compute_due(
+        D(2025, 1, 20),
+        rule,
+        calendar,
+        pauses=(pause,),
+        extensions=(Extension(5, WORKING),),
+    )
+    assert extended.date == D(2025, 2, 25)
+
+
+def test_a_calendar_day_count_moves_on_by_the_days_paused_and_rolls_off_a_day_off():
+    rule = Rule(15, DAYS, roll_to_workday=True)
+    calendar = WorkCalendar()
+    # Unpaused, from Wed 15 Jan: day 15 is Thu 30 Jan, a festival day: it rolls to Wed 5 Feb.
+    assert compute_due(D(2025, 1, 15), rule, calendar).date == D(2025, 2, 5)
+    # Paused Mon 27 Jan, resumed Wed 5 Feb: 16–26 Jan are days 1–11, then 5, 6, 7, 8 Feb:
+    # Sat 8 Feb is a swapped working day, so nothing rolls.
+    pause = Pause(D(2025, 1, 27), D(2025, 2, 5))
+    assert compute_due(D(2025, 1, 15), rule, calendar, pauses=(pause,)).date == D(2025, 2, 8)
+    # Extended by 7 days from 8 Feb: Sat 15 Feb, a day off, rolls to Mon 17 Feb.
+    extended = compute_due(
+        D(2025, 1, 15), rule, calendar, pauses=(pause,), extensions=(Extension(7, DAYS),)
+    )
+    assert extended.date == D(2025, 2, 17)
+
+
+def test_a_pause_before_the_count_or_after_the_due_date_changes_nothing():
+    rule = Rule(10, DAYS)
+    calendar = WorkCalendar()
+    assert compute_due(D(2025, 3, 1), rule, calendar).date == D(2025, 3, 11)
+    after = Pause(D(2025, 3, 12), D(2025, 3, 20))
+    assert compute_due(D(2025, 3, 1), rule, calendar, pauses=(after,)).date == D(2025, 3, 11)
+    # Two pauses of 3 and 2 days inside the period: 5 days later.
+    twice = (Pause(D(2025, 3, 3), D(2025, 3, 6)), Pause(D(2025, 3, 8), D(2025, 3, 10)))
+    assert compute_due(D(2025, 3, 1), rule, calendar, pauses=twice).date == D(2025, 3, 16)
+
+
+def test_a_pause_cannot_end_before_it_starts():
+    with pytest.raises(ValueError):
+        Pause(D(2025, 3, 5), D(2025, 3, 4))

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_assignment, make_evidence, make_office_user, make_problem
+from tests.factories import (
+    make_assignment,
+    make_evidence,
+    make_office_user,
+    make_problem,
+    status_changes,
+)
 from xuncha.core.models import AuditEntry
 from xuncha.core.workflow import TransitionRefused
-from xuncha.findings.models import MeasureStatus, ProblemEvent, ProblemStatus
+from xuncha.findings.models import MeasureStatus, ProblemStatus
 from xuncha.findings.services import (
     EditConflict,
-    measure_transition,
     measure_update,
-    problem_transition,
 )
+from xuncha.rectification.transitions import measure_transition, problem_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +41,7 @@ def test_problems_are_numbered_within_their_unit():
 def test_a_started_problem_is_in_progress_with_a_history_row():
     problem = make_problem(start=True)
     assert problem.status == ProblemStatus.IN_PROGRESS
-    event = ProblemEvent.objects.get(problem=problem)
+    event = status_changes(problem).get()
     assert (event.from_status, event.to_status) == (ProblemStatus.PENDING, "in_progress")
 
 
@@ -101,7 +106,7 @@ def test_the_closing_path_runs_through_the_workflow(settings, tmp_path):
     problem = problem_transition(actor=None, problem=problem, name="request_closing")
     problem = problem_transition(actor=None, problem=problem, name="close")
     assert problem.status == ProblemStatus.CLOSED
-    steps = list(problem.events.filter(measure=None).values_list("transition", flat=True))
+    steps = list(status_changes(problem).values_list("move", flat=True))
     assert steps == ["start", "request_closing", "return", "request_closing", "close"]
 
 

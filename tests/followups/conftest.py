@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from tests.factories import make_evidence
 from xuncha.findings.models import Problem, RectificationKind
 from xuncha.findings.services import MeasureInput, problem_create
-from xuncha.findings.transitions import measure_transition, problem_transition
 from xuncha.followups.models import Batch, FollowUp, Visit
 from xuncha.followups.services import (
     batch_create,
@@ -24,6 +23,7 @@ from xuncha.followups.services import (
     visit_plan,
     visit_record,
 )
+from xuncha.rectification.transitions import measure_transition, problem_transition
 
 D = dt.date
 VISITED_ON = D(2025, 9, 10)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import make_upload
+from tests.factories import make_upload, status_changes
 from tests.followups.conftest import (
     QUESTIONS,
     RUBRIC_ITEMS,
@@ -24,12 +24,10 @@ from tests.followups.conftest import (
     record,
     survey_sheet,
 )
-from xuncha.clocks.models import Deadline
-from xuncha.clocks.selectors import problems_with_warning
+from xuncha.clocks.models import Clock
 from xuncha.core.audit import audit_verify
 from xuncha.core.models import AuditEntry
 from xuncha.findings.models import Problem, ProblemStatus
-from xuncha.findings.transitions import problem_transition
 from xuncha.followups.access import FollowUpError
 from xuncha.followups.models import Verdict, VisitStatus
 from xuncha.followups.scoring import score_record
@@ -51,16 +49,13 @@ from xuncha.followups.surveys import (
 )
 from xuncha.followups.verdicts import verdict_record
 from xuncha.notifications.models import Notification
+from xuncha.rectification.transitions import problem_transition
 
 S = ProblemStatus
 
 
 def transitions(problem: Problem) -> list[tuple[str, str, str]]:
-    return list(
-        problem.events.filter(measure=None)
-        .order_by("id")
-        .values_list("transition", "from_status", "to_status")
-    )
+    return list(status_changes(problem).values_list("move", "from_status", "to_status"))
 
 
 def test_a_follow_up_is_planned_visited_ruled_scored_and_its_gaps_listed(cast):
@@ -201,18 +196,19 @@ def test_a_follow_up_is_planned_visited_ruled_scored_and_its_gaps_listed(cast):
     mostly_a.refresh_from_db()
     assert (mostly_a.status, mostly_a.deadline) == (S.CONTINUING, D(2025, 12, 31))
     assert transitions(mostly_a)[-1] == ("rule_mostly", S.IN_PROGRESS, S.CONTINUING)
-    followup_deadline = Deadline.objects.get(problem=mostly_a, rule__code="followup_due")
+    followup_deadline = Clock.objects.get(
+        holder_type="problem", holder_id=mostly_a.pk, rule__code="followup_due"
+    )
     assert (followup_deadline.start, followup_deadline.due) == (D(2025, 12, 31), D(2025, 12, 31))
-    nearest = problems_with_warning(Problem.objects.filter(pk=mostly_a.pk), D(2025, 12, 1))
-    assert nearest.get().nearest_due == D(2025, 12, 31)  # it supersedes the older deadlines
+    assert mostly_a.nearest_due == D(2025, 12, 31)  # it supersedes the older deadlines
 
     # 未到位 on an open problem: back to 整改中 (再整改) with a new deadline.
     declared_a.refresh_from_db()
     assert (declared_a.status, declared_a.deadline) == (S.IN_PROGRESS, D(2025, 11, 30))
     assert transitions(declared_a)[-1] == ("rule_not_done", S.IN_PROGRESS, S.IN_PROGRESS)
-    assert Deadline.objects.get(problem=declared_a, rule__code="followup_due").due == D(
-        2025, 11, 30
-    )
+    assert Clock.objects.get(
+        holder_type="problem", holder_id=declared_a.pk, rule__code="followup_due"
+    ).due == D(2025, 11, 30)
 
     # 未到位 on a closed problem reopens it; so does 问题反弹.
     reopened_b.refresh_from_db()
@@ -221,7 +217,7 @@ def test_a_follow_up_is_planned_visited_ruled_scored_and_its_gaps_listed(cast):
     rebound_b.refresh_from_db()
     assert rebound_b.status == S.IN_PROGRESS
     assert transitions(rebound_b)[-1] == ("rule_rebound", S.CLOSED, S.IN_PROGRESS)
-    assert rebound_b.events.last().reason == "腾退的办公用房又被占用"
+    assert status_changes(rebound_b).last().reason == "腾退的办公用房又被占用"
 
     # The verdicts keep what the unit had declared beside what the group found.
     declared = dict(Verdict.objects.values_list("problem__title", "declared_status"))
@@ -268,7 +264,10 @@ def test_a_follow_up_is_planned_visited_ruled_scored_and_its_gaps_listed(cast):
     )
     mostly_a.refresh_from_db()
     assert mostly_a.status == S.CLOSING_REQUESTED
-    assert not Deadline.objects.filter(problem=mostly_a, rule__code="followup_due").exists()
+    # The later verdict set no deadline: the earlier one's clock is gone.
+    assert not Clock.objects.filter(
+        holder_type="problem", holder_id=mostly_a.pk, rule__code="followup_due"
+    ).exists()
 
     # The plan table and progress, per batch.
     table = {(row.batch_name, row.unit_name): row for row in plan_table(followup)}

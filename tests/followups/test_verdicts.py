@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import status_changes
 from tests.followups.conftest import VISITED_ON, D, problem_in, record
-from xuncha.clocks.services import deadline_rule_set
+from xuncha.clocks.models import Clock
+from xuncha.clocks.rules import deadline_rule_set
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import ProblemStatus
 from xuncha.findings.services import EditRefused
-from xuncha.findings.transitions import problem_transition
 from xuncha.followups.access import FollowUpError
 from xuncha.followups.models import Verdict
 from xuncha.followups.services import batch_create, visit_plan
 from xuncha.followups.verdicts import verdict_record
 from xuncha.notifications.models import Notification
+from xuncha.rectification.transitions import problem_transition
 
 S = ProblemStatus
 
@@ -163,7 +165,7 @@ def test_basically_done_on_a_closed_problem_reopens_it_as_continuing(cast, plan)
     rule(plan, cast.member, problem, kind="mostly", new_deadline=D(2025, 12, 31))
     problem.refresh_from_db()
     assert (problem.status, problem.deadline) == (S.CONTINUING, D(2025, 12, 31))
-    assert problem.events.last().transition == "rule_mostly"
+    assert status_changes(problem).last().move == "rule_mostly"
 
 
 def test_a_rebound_may_carry_a_new_deadline(cast, plan):
@@ -180,13 +182,20 @@ def test_the_new_deadline_follows_the_rule_when_the_office_changes_it(cast, plan
         actor=cast.office,
         code="followup_due",
         name="回访督查再整改时限",
+        subject="verdict",
         anchor="verdict",
         amount=0,
         count_unit="calendar_days",
         roll_to_workday=True,
+        supersedes=True,
         source="本地规定：遇节假日顺延。",
     )
-    assert problem.deadlines.get(rule__code="followup_due").due == D(2025, 10, 9)
+    clock = Clock.objects.get(
+        holder_type="problem", holder_id=problem.pk, rule__code="followup_due"
+    )
+    assert clock.due == D(2025, 10, 9)
+    problem.refresh_from_db()
+    assert problem.nearest_due == D(2025, 10, 9)
 
 
 def test_verdicts_tell_the_unit_and_the_office(cast, plan):

@@ -69,7 +69,7 @@ def test_an_overdue_measure_is_told_to_the_liaison_and_the_office(
 
 
 def test_a_done_measure_or_a_far_deadline_sends_nothing(cast, django_capture_on_commit_callbacks):
-    from xuncha.findings.transitions import measure_transition
+    from xuncha.rectification.transitions import measure_transition
 
     problem = problem_at(cast.assignment, "in_progress")
     set_measure_deadline(problem, TODAY + dt.timedelta(days=30))

@@ -12,7 +12,7 @@ from tests.factories import make_evidence, make_round, make_unit, make_user
 from xuncha.core.models import Role
 from xuncha.findings.models import Problem, RectificationKind
 from xuncha.findings.services import MeasureInput, problem_create
-from xuncha.findings.transitions import measure_transition, problem_transition
+from xuncha.rectification.transitions import measure_transition, problem_transition
 from xuncha.rounds.models import GroupMembership
 from xuncha.rounds.services import assignment_get_or_create, group_get_or_create
 
@@ -39,6 +39,11 @@ class Cast:
 @pytest.fixture
 def cast(db, settings, tmp_path) -> Cast:
     settings.MEDIA_ROOT = tmp_path / "media"
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast, written through the services (for a fixture of any scope)."""
     round_ = make_round("测试第一轮")
     group, _ = group_get_or_create(actor=None, round_=round_, name="市委第一巡察组", sequence=1)
     group2, _ = group_get_or_create(actor=None, round_=round_, name="市委第二巡察组", sequence=2)

@@ -11,10 +11,10 @@ from xuncha.core.models import AuditEntry
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import MeasureStatus, RectificationKind
 from xuncha.findings.services import EditRefused
-from xuncha.findings.transitions import problem_transition
 from xuncha.notifications.models import Notification
 from xuncha.rectification.models import Evidence
 from xuncha.rectification.services import comment_add, evidence_add, progress_report_create
+from xuncha.rectification.transitions import problem_transition
 
 
 def test_evidence_is_stored_under_its_hash_and_audited(cast):

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import PDF_BYTES, make_upload
+from tests.factories import PDF_BYTES, make_upload, problem_steps, status_changes
 from xuncha.core.audit import audit_verify
 from xuncha.core.models import AuditEntry
 from xuncha.core.workflow import TransitionRefused
@@ -20,11 +20,9 @@ from xuncha.findings.selectors import with_last_step
 from xuncha.findings.services import (
     MeasureInput,
     measure_create,
-    measure_transition,
     measure_update,
     problem_create,
     problem_plan_update,
-    problem_transition,
 )
 from xuncha.notifications.models import Notification
 from xuncha.rectification.models import PlanStatus
@@ -36,6 +34,7 @@ from xuncha.rectification.services import (
     plan_transition,
     progress_report_create,
 )
+from xuncha.rectification.transitions import measure_transition, problem_transition
 
 RETURN_REASON = "佐证材料不完整：缺少党组会议纪要。"
 
@@ -125,7 +124,7 @@ def test_a_problem_goes_from_plan_to_closing_through_the_services(cast):
     assert problem.status == ProblemStatus.CLOSED
 
     # Every step is in the history and in the audit chain, which verifies.
-    assert list(problem.events.order_by("at", "id").values_list("transition", flat=True)) == [
+    assert problem_steps(problem) == [
         "start",
         "measure.start",
         "measure.complete",
@@ -135,7 +134,7 @@ def test_a_problem_goes_from_plan_to_closing_through_the_services(cast):
         "request_closing",
         "close",
     ]
-    assert list(plan.events.order_by("at", "id").values_list("transition", flat=True)) == [
+    assert list(status_changes(plan).values_list("move", flat=True)) == [
         "submit",
         "approve",
     ]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_evidence
+from tests.factories import make_evidence, status_changes
 from tests.rectification.conftest import planned_problem, problem_at
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import MeasureStatus, ProblemStatus
-from xuncha.findings.transitions import measure_transition, problem_transition
 from xuncha.rectification.models import PlanStatus
 from xuncha.rectification.services import plan_get_or_create, plan_transition
+from xuncha.rectification.transitions import measure_transition, problem_transition
 
 OK = "ok"
 NO = "refused"
@@ -71,8 +71,8 @@ def test_problem_transitions(cast, status, name, who, reason, expected):
     else:
         problem = problem_transition(actor=actor, problem=problem, name=name, reason=reason)
         assert problem.status == expected
-        event = problem.events.order_by("-id").first()
-        assert (event.transition, event.from_status, event.to_status) == (name, status, expected)
+        event = status_changes(problem).last()
+        assert (event.move, event.from_status, event.to_status) == (name, status, expected)
         assert event.actor == actor and event.reason == reason
 
 

@@ -17,7 +17,7 @@ from tests.reports.dataset import Dataset, build_dataset
 from xuncha.core.models import AuditEntry, Role
 from xuncha.findings.models import Problem, ProblemStatus
 from xuncha.findings.services import EditRefused
-from xuncha.findings.transitions import problem_transition
+from xuncha.rectification.transitions import problem_transition
 from xuncha.reports.exports import publication_docx, publication_text
 from xuncha.reports.models import PublicationStatus
 from xuncha.reports.selectors import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +9,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.factories import make_assignment, make_problem, make_round, make_unit, make_user
+from tests.factories import (
+    default_rules_replay,
+    make_assignment,
+    make_problem,
+    make_round,
+    make_unit,
+    make_user,
+)
 
 # The follow-up tests' plan on that cast: a follow-up with one batch, the cast's unit visited
 # and recorded by its group, the other unit planned for the second group.
@@ -143,12 +149,5 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def deadline_rules(transactional_db: Any) -> None:
-    """The default deadline rules, as the clocks data migration writes them.
-
-    Tests on the live server run with committed data and flush the database afterwards, which
-    also removes rows that migrations wrote; the next such test puts the rules back first.
-    """
-    from django.apps import apps
-
-    migration = importlib.import_module("xuncha.clocks.migrations.0002_default_rules")
-    migration.create_default_rules(apps, None)
+    """The default deadline rules, which a live-server test's flush of an earlier test removed."""
+    default_rules_replay()

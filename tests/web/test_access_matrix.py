@@ -6,13 +6,17 @@ makes sure of it: a new page without a case below fails ``test_every_web_url_has
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import make_evidence, make_upload
+from tests.factories import make_evidence, make_upload, make_user
 from tests.followups.conftest import (
     QUESTIONS,
     RUBRIC_ITEMS,
@@ -21,7 +25,7 @@ from tests.followups.conftest import (
     record,
     survey_sheet,
 )
-from tests.rectification.conftest import problem_at
+from tests.rectification.conftest import build_cast, problem_at
 from tests.web.conftest import client_for
 from xuncha.core.models import AuditEntry
 from xuncha.findings.models import Measure, Problem
@@ -53,6 +57,80 @@ ROLES = [
 # Who sees the liaison's unit: everyone but the other unit's liaison and the user without role.
 SEES_UNIT = {"office", "supervisor", "member", "other_member", "liaison"}
 EDITS_UNIT = {"office", "liaison"}
+
+# People holding several roles, in one function or in two: each is the union of the parts
+# named (a liaison of the unit, a member of its group …), with the same scopes. A petition
+# role reaches nothing in rectification: those people answer as their rectification part.
+# Every combination of the roles (each rectification role on the liaison's unit, and the two
+# petition roles) walks the pages; the hand-picked ones below, with parts on the other unit
+# too, also post.
+PARTS = ("office", "supervisor", "member", "liaison", "petition_staff", "petition_handler")
+EVERY_COMBINATION: dict[str, tuple[str, ...]] = {
+    "+".join(members): members
+    for size in range(1, len(PARTS) + 1)
+    for members in itertools.combinations(PARTS, size)
+    if size > 1 or members[0].startswith("petition")
+}
+POSTING_COMBINATIONS: dict[str, tuple[str, ...]] = {
+    "liaison+petition_handler": ("liaison", "petition_handler"),
+    "office+petition_staff": ("office", "petition_staff"),
+    "member+petition_handler": ("member", "petition_handler"),
+    "supervisor+petition_staff": ("supervisor", "petition_staff"),
+    "other_liaison+petition_staff": ("other_liaison", "petition_staff"),
+    "petition_staff": ("petition_staff",),
+    "petition_handler": ("petition_handler",),
+    "petition_staff+petition_handler": ("petition_staff", "petition_handler"),
+    "liaison+member": ("liaison", "member"),
+    "office+liaison": ("office", "liaison"),
+    "supervisor+other_liaison": ("supervisor", "other_liaison"),
+    "member+other_liaison": ("member", "other_liaison"),
+}
+COMBINATIONS = EVERY_COMBINATION | POSTING_COMBINATIONS
+PETITION_PARTS = {"petition_staff", "petition_handler"}
+
+
+def parts(name: str) -> tuple[str, ...]:
+    """The single personas a person (single or combined) is made of."""
+    return COMBINATIONS.get(name, (name,))
+
+
+def allowed_to(name: str, allowed: set[str]) -> bool:
+    """A combined person may what any of their rectification parts may; a person with petition
+    roles alone is, in rectification, a user without a role (the outsider)."""
+    rectification = [part for part in parts(name) if part not in PETITION_PARTS] or ["outsider"]
+    return any(part in allowed for part in rectification)
+
+
+def build_people(cast: Any) -> dict[str, Any]:
+    """The single personas of the cast and a person for each combination, built the same way:
+    role grants, and the scope of each part (the liaison's unit, the member's group)."""
+    from xuncha.core.models import Role
+    from xuncha.rounds.models import GroupMembership
+
+    found = {name: cast.by_name(name) for name in ROLES}
+    grants = {
+        "office": Role.OFFICE,
+        "supervisor": Role.SUPERVISOR,
+        "member": Role.GROUP,
+        "liaison": Role.UNIT,
+        "other_liaison": Role.UNIT,
+        "petition_staff": Role.PETITION_STAFF,
+        "petition_handler": Role.PETITION_HANDLER,
+    }
+    for name, members in COMBINATIONS.items():
+        roles = sorted({grants[part] for part in members})
+        user = make_user(name.replace("+", "-"), *roles)
+        if "liaison" in members:
+            cast.assignment.unit.liaisons.add(user)
+        if "other_liaison" in members:
+            cast.other_assignment.unit.liaisons.add(user)
+        if "member" in members:
+            GroupMembership.objects.create(group=cast.assignment.group, user=user)
+        found[name] = user
+    return found
+
+
+PEOPLE = [*ROLES, *COMBINATIONS]
 
 
 @dataclass
@@ -107,8 +185,7 @@ def notices_of(cast, assignment) -> tuple[Publication, Publication]:
     return published, draft
 
 
-@pytest.fixture
-def places(cast) -> Places:
+def build_places(cast: Any) -> Places:
     problem = problem_at(cast.assignment, "in_progress")
     other = problem_at(cast.other_assignment, "in_progress")
     rubric = rubric_create(actor=cast.office, name="整改验收评分", items=RUBRIC_ITEMS)
@@ -171,6 +248,44 @@ PAGES: dict[str, tuple[str | None, set[str], int]] = {
     "web:publication": ("publication", SEES_UNIT, 200),
     "web:publication_download": ("publication", SEES_UNIT, 200),
 }
+
+
+@dataclass
+class World:
+    cast: Any
+    places: Places
+    people: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
+    """The cast, their records and every combined person, written once for this module.
+
+    As Django's ``setUpTestData``: the module's data is written in a transaction that stays open,
+    each test runs in a savepoint inside it (the ``db`` fixture) and is rolled back after, and
+    the whole is rolled back once the module is done. Walking every URL for every person over
+    records built again for each test would cost minutes.
+    """
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        cast = build_cast()
+        yield World(cast, build_places(cast), build_people(cast))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def cast(world: World, db: Any) -> Any:
+    return world.cast
+
+
+@pytest.fixture
+def places(world: World, db: Any) -> Places:
+    return world.places
+
+
+@pytest.fixture
+def people(world: World, db: Any) -> dict[str, Any]:
+    return world.people
 
 
 def post_data(name: str, places: Places, *, other: bool = False) -> tuple[list[int], dict]:
@@ -319,12 +434,13 @@ def test_an_anonymous_visitor_is_sent_to_log_in(places, name):
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_each_page_answers_each_role(cast, places, name, role):
+def test_each_page_answers_each_person_whatever_their_roles(people, places, name):
     record, allowed, status = PAGES[name]
-    response = client_for(cast.by_name(role)).get(page_url(name, record, places))
-    assert response.status_code == (status if role in allowed else 404)
+    url = page_url(name, record, places)
+    answers = {person: client_for(people[person]).get(url).status_code for person in PEOPLE}
+    expected = {person: status if allowed_to(person, allowed) else 404 for person in PEOPLE}
+    assert answers == expected
 
 
 @pytest.mark.parametrize(
@@ -395,6 +511,57 @@ def test_a_step_not_theirs_is_refused_with_a_message_and_writes_nothing(cast, pl
     assert AuditEntry.objects.count() == before
 
 
+# A combined person, in scope through some of their parts, is refused what every part in scope
+# is refused; through none of them, every post on the unit's records answers 404.
+IN_SCOPE = {"office", "supervisor", "member", "other_member", "liaison"}
+
+
+def refused_for(person: str) -> set[str] | None:
+    scoped = [part for part in parts(person) if part in IN_SCOPE]
+    if not scoped:
+        return None
+    return set.intersection(*(set(REFUSED.get(part, [])) for part in scoped))
+
+
+@pytest.mark.parametrize(
+    ("person", "name"),
+    [
+        (person, name)
+        for person in POSTING_COMBINATIONS
+        for name in sorted(refused_for(person) or ())
+    ],
+)
+def test_a_combined_person_is_refused_only_what_each_of_their_parts_is_refused(
+    people, places, person, name
+):
+    args, data = post_data(name, places)
+    before = AuditEntry.objects.count()
+    response = client_for(people[person]).post(reverse(name, args=args), data, follow=True)
+    errors = [m for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors and any(word in str(errors[0]) for word in REFUSAL_WORDS), person
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("person", [p for p in POSTING_COMBINATIONS if refused_for(p) is None])
+@pytest.mark.parametrize("name", POSTS)
+def test_a_combined_person_out_of_scope_gets_404_and_writes_nothing(people, places, person, name):
+    args, data = post_data(name, places)
+    before = AuditEntry.objects.count()
+    response = client_for(people[person]).post(reverse(name, args=args), data)
+    assert response.status_code == 404
+    assert AuditEntry.objects.count() == before
+
+
+def test_roles_in_two_functions_do_what_the_rectification_part_may(people, places):
+    # The liaison who also handles petitions asks for closing as the liaison would.
+    person = people["liaison+petition_handler"]
+    args, data = post_data("web:measure_step", places)
+    response = client_for(person).post(reverse("web:measure_step", args=args), data, follow=True)
+    assert not [m for m in response.context["messages"] if m.level_tag == "error"]
+    places.measure.refresh_from_db()
+    assert places.measure.status == "in_progress"
+
+
 @pytest.mark.parametrize("role", ["supervisor", "member", "other_member", "liaison"])
 @pytest.mark.parametrize("name", PUBLICATION_POSTS)
 def test_a_draft_is_404_to_everyone_but_the_office(cast, places, name, role):
@@ -405,12 +572,16 @@ def test_a_draft_is_404_to_everyone_but_the_office(cast, places, name, role):
     assert AuditEntry.objects.count() == before
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(GLOBAL_POSTS))
-def test_the_global_posts_answer_each_role(cast, places, name, role):
-    response = client_for(cast.by_name(role)).post(reverse(name))
+def test_the_global_posts_answer_each_person(people, places, name):
     allowed = GLOBAL_POST_ANSWER.get(name, 302)
-    assert response.status_code == (allowed if role in GLOBAL_POSTS[name] else 404)
+    answers = {
+        person: client_for(people[person]).post(reverse(name)).status_code for person in PEOPLE
+    }
+    expected = {
+        person: allowed if allowed_to(person, GLOBAL_POSTS[name]) else 404 for person in PEOPLE
+    }
+    assert answers == expected
     assert Client().post(reverse(name)).status_code == 302  # anonymous: to the login page
 
 

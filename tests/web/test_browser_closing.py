@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.factories import PDF_BYTES
+from tests.factories import PDF_BYTES, status_changes
 from tests.rectification.conftest import problem_at
 from tests.web.browser import log_in, new_page, screenshot
 from xuncha.findings.models import ProblemStatus
@@ -84,7 +84,7 @@ def test_the_liaison_asks_for_closing_and_the_office_closes_from_its_queue(
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.CLOSED
     assert Evidence.objects.get(problem=problem).uploaded_by == cast.liaison
-    assert list(problem.events.values_list("transition", "actor__username"))[-2:] == [
+    assert list(status_changes(problem).values_list("move", "actor__username"))[-2:] == [
         ("request_closing", "liaison"),
         ("close", "office"),
     ]

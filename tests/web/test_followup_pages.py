@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_upload
+from tests.factories import make_upload, status_changes
 from tests.followups.conftest import D, problem_in, survey_sheet
 from tests.web.conftest import client_for
 from xuncha.findings.models import ProblemStatus
@@ -392,7 +392,7 @@ def test_the_verdict_form_drives_the_problems_transition(
     assert response.redirect_chain[-1][0].endswith(f"#problem-{problem.pk}")
     problem.refresh_from_db()
     assert problem.status == becomes
-    assert problem.events.order_by("-id").first().transition == transition
+    assert status_changes(problem).last().move == transition
     verdict = Verdict.objects.get(problem=problem)
     assert verdict.kind == kind and verdict.ruled_by == cast.member
     if deadline:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import PDF_BYTES, make_evidence, make_upload
+from tests.factories import PDF_BYTES, make_evidence, make_upload, status_changes
 from tests.rectification.conftest import problem_at
 from tests.web.conftest import client_for
 from xuncha.core.models import AuditEntry
@@ -26,7 +26,7 @@ def page(client, problem):
 
 def action_names(response) -> dict[str, str]:
     """The workflow steps offered on the page, with why each is blocked ("" when it is not)."""
-    return {action.name: action.blocked for action in response.context["actions"]}
+    return {action.name: action.refusal for action in response.context["actions"]}
 
 
 def step(client, problem, name, reason=""):
@@ -89,7 +89,9 @@ def test_reopening_a_closed_problem_needs_a_reason_and_shows_it_in_the_history(c
 def test_asking_for_closing_is_disabled_until_the_measures_are_done_and_refused_if_posted(cast):
     problem = problem_at(cast.assignment, "in_progress")
     liaison = client_for(cast.liaison)
-    assert action_names(page(liaison, problem)) == {"request_closing": "尚有未完成的整改措施。"}
+    assert action_names(page(liaison, problem)) == {
+        "request_closing": "尚有未完成的整改措施，不能申请销号。"
+    }
     response = step(liaison, problem, "request_closing")
     assert "未完成的整改措施" in errors(response)[0]
     problem.refresh_from_db()
@@ -124,7 +126,7 @@ def test_a_liaison_starts_completes_and_restarts_a_measure_with_a_reason(cast):
     liaison.post(url, {"name": "reopen", "reason": "检查发现制度未印发"})
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.IN_PROGRESS
-    assert measure.events.last().reason == "检查发现制度未印发"
+    assert status_changes(measure).last().reason == "检查发现制度未印发"
 
 
 def test_a_measure_not_started_can_be_deleted_a_started_one_cannot(cast):

@@ -13,11 +13,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import PDF_BYTES, make_upload
+from tests.factories import PDF_BYTES, make_upload, problem_steps, status_changes
 from tests.web.conftest import client_for
-from xuncha.findings.models import MeasureStatus, ProblemEvent, ProblemStatus
+from xuncha.findings.models import MeasureStatus, ProblemStatus
 from xuncha.findings.services import MeasureInput, problem_create
-from xuncha.rectification.models import Evidence, PlanEvent, PlanStatus, RectificationPlan
+from xuncha.rectification.models import Evidence, PlanStatus, RectificationPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -180,11 +180,7 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
     assert problem.status == ProblemStatus.CLOSED
 
     # The history holds every step, in order, and the page shows it.
-    steps = list(
-        ProblemEvent.objects.filter(problem=problem)
-        .order_by("at", "id")
-        .values_list("transition", "actor__username")
-    )
+    steps = problem_steps(problem, with_actor=True)
     assert steps == [
         ("start", "office"),
         ("measure.start", "liaison"),
@@ -195,11 +191,7 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
         ("request_closing", "liaison"),
         ("close", "office"),
     ]
-    plan_steps = list(
-        PlanEvent.objects.filter(plan=plan)
-        .order_by("at", "id")
-        .values_list("transition", "actor__username")
-    )
+    plan_steps = list(status_changes(plan).values_list("move", "actor__username"))
     assert plan_steps == [("submit", "liaison"), ("approve", "office")]
 
     page = liaison.get(problem_url)

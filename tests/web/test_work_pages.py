@@ -11,14 +11,14 @@ from django.urls import reverse
 from tests.factories import make_evidence
 from tests.rectification.conftest import planned_problem, problem_at
 from tests.web.conftest import client_for
-from xuncha.core.models import AuditEntry
+from xuncha.core.models import AuditEntry, Role
 from xuncha.findings.models import ProblemStatus
 from xuncha.findings.services import MeasureInput, problem_create
-from xuncha.findings.transitions import problem_transition
 from xuncha.notifications.models import Notification
 from xuncha.notifications.services import notification_send
 from xuncha.rectification.models import PlanStatus, RectificationPlan
 from xuncha.rectification.services import plan_get_or_create, plan_transition
+from xuncha.rectification.transitions import problem_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_the_plan_page_shows_the_three_lists_and_the_gaps(cast):
     assert any("未确定整改类型" in gap for gap in gaps)
     assert any("缺少责任领导、责任部门、完成时限" in gap for gap in gaps)
     [submit] = response.context["actions"]
-    assert submit.name == "submit" and submit.blocked
+    assert submit.name == "submit" and submit.refusal
 
 
 def test_submitting_an_incomplete_plan_is_refused_with_the_gaps(cast):
@@ -89,7 +89,7 @@ def test_the_office_returns_a_plan_with_a_reason_and_the_liaison_sees_it(cast):
     assert "措施过于笼统" in page.content.decode()
     assert [a.name for a in page.context["actions"]] == ["submit"]
     queue = liaison.get(reverse("web:queue"))
-    assert [p.pk for p in section(queue, "plans").items] == [plan.pk]
+    assert [p.pk for p in section(queue, "returned_plans").items] == [plan.pk]
 
 
 def test_a_stale_plan_step_is_refused(cast):
@@ -153,7 +153,7 @@ def test_a_group_members_queue_lists_closing_requests_of_their_groups_units(cast
     own = problem_at(cast.assignment, "closing_requested", requester=cast.liaison)
     problem_at(cast.other_assignment, "closing_requested", requester=cast.other_liaison)
     response = client_for(cast.member).get(reverse("web:queue"))
-    assert [p.pk for p in section(response, "closing").items] == [own.pk]
+    assert [p.pk for p in section(response, "group_closing").items] == [own.pk]
     assert reverse("web:problem", args=[own.pk]) + "#comments" in response.content.decode()
 
 
@@ -288,7 +288,7 @@ def test_the_round_page_counts_warnings_per_unit_and_group(cast):
     problem_at(cast.other_assignment, "closed")
     response = client_for(cast.office).get(reverse("web:round", args=[cast.assignment.round_id]))
     rows = {row["assignment"].pk: row["warnings"] for row in response.context["unit_rows"]}
-    assert rows[cast.assignment.pk] == {"green": 0, "yellow": 0, "red": 2}
+    assert rows[cast.assignment.pk] == {"green": 0, "yellow": 0, "red": 2, "paused": 0}
     assert rows[cast.other_assignment.pk]["red"] == 0
     groups = {group.pk: group.warnings for group in response.context["groups"]}
     assert groups[cast.assignment.group_id]["red"] == 2
@@ -303,3 +303,20 @@ def test_closed_problems_leave_every_queue(cast):
         response = client_for(user).get(reverse("web:queue"))
         for queue in response.context["sections"]:
             assert problem.pk not in [getattr(item, "pk", None) for item in queue.items]
+
+
+def test_a_liaison_who_is_also_a_group_member_gets_both_queues_each_in_its_own_scope(cast):
+    from tests.factories import make_user
+    from xuncha.rounds.models import GroupMembership
+
+    both = make_user("liaison_and_member", Role.UNIT, Role.GROUP)
+    cast.assignment.unit.liaisons.add(both)
+    GroupMembership.objects.create(group=cast.other_assignment.group, user=both)
+    own = problem_at(cast.assignment, "in_progress")
+    problem_at(cast.other_assignment, "in_progress")  # readable as a member, not theirs to do
+    requested = problem_at(cast.other_assignment, "closing_requested", requester=cast.office)
+    response = client_for(both).get(reverse("web:queue"))
+    keys = [s.key for s in response.context["sections"]]
+    assert keys == ["open", "returned_plans", "group_closing"]
+    assert [p.pk for p in section(response, "open").items] == [own.pk]
+    assert [p.pk for p in section(response, "group_closing").items] == [requested.pk]

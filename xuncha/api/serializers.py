@@ -148,7 +148,11 @@ class RoundDetailSerializer(RoundSerializer):
     @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, round_: Round) -> list[dict[str, Any]]:
         assignments = self.context.get("assignments", [])
-        return AssignmentSerializer(assignments, many=True, context=self.context).data
+        # many=True makes a ListSerializer, whose data is a ReturnList; the stubs keep the
+        # serializer's own type, whose data is a ReturnDict.
+        return AssignmentSerializer(  # type: ignore[return-value]
+            assignments, many=True, context=self.context
+        ).data
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -158,8 +162,12 @@ class UnitSerializer(serializers.ModelSerializer):
     above their own. Children come prefetched and scoped by the view.
     """
 
-    parent = serializers.SerializerMethodField()
-    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    # A declared field is taken off the class by the serializer's metaclass: it does not
+    # replace Field.parent (the serializer above this one), as the stubs take it to.
+    parent = serializers.SerializerMethodField()  # type: ignore[assignment]
+    children: serializers.PrimaryKeyRelatedField[Unit] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Unit

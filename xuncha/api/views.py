@@ -24,7 +24,6 @@ from xuncha.api.serializers import (
     RoundSerializer,
     UnitSerializer,
 )
-from xuncha.core.permissions import unit_ids_for_user
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import (
     ledger_problems,
@@ -32,6 +31,7 @@ from xuncha.findings.selectors import (
     problems_for_user,
     status_counts_by_unit,
 )
+from xuncha.rounds.access import unit_ids_for_user
 from xuncha.rounds.models import Group, Round, Unit
 from xuncha.rounds.selectors import assignments_for_user, rounds_for_user, units_for_user
 

@@ -1,8 +1,12 @@
 """Clocks: deadline rules with their sources, the holiday schedules the office enters, and the
-deadlines computed from them.
+clocks that run on any record with a deadline.
 
-Only the deadline itself is stored (with the rule that made it); whether it is green, yellow or
-red depends on today and is computed at read time (see ``clocks.selectors``).
+A clock belongs to a *subject* (a measure, a unit's plan, a verdict, later a petition), named by
+type and id: this app imports none of them. Subjects register what their clocks count from
+(``clocks.registry``); the engine (``clocks.services``) keeps the clocks and, on every record
+that gathers them (a *holder*, such as a problem), its nearest open deadline in indexed columns
+(:class:`ClockHolder`). Whether a deadline is green, yellow or red depends on today and is
+computed at read time (``clocks.selectors``).
 """
 
 from __future__ import annotations
@@ -18,18 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.core.calendar import CountUnit, Rule, package_years
-from xuncha.findings.models import Measure, Problem
-from xuncha.rounds.models import Assignment
-
-
-class DeadlineAnchor(models.TextChoices):
-    """The date a rule counts from."""
-
-    FEEDBACK = "feedback", _("反馈日期")
-    MEASURE = "measure", _("措施完成时限")
-    # A follow-up verdict of 基本到位 / 未到位 gives the problem a new deadline (再整改时限).
-    VERDICT = "verdict", _("回访认定的整改时限")
+from xuncha.core.calendar import CountUnit, Extension, Pause, Rule, package_years
 
 
 class DeadlineCountUnit(models.TextChoices):
@@ -51,14 +44,16 @@ class WarningColour(models.TextChoices):
 class DeadlineRule(models.Model):
     """A configurable time limit (e.g. 整改报告 2 calendar months after feedback) and its source.
 
-    Limits differ between national and local rules, so none is a literal in code: the defaults
-    come from a data migration and the office edits them in the admin, where every change is
-    audited and the stored deadlines are recomputed.
+    ``subject`` names the kind of record it runs on and ``anchor`` the date of that record it
+    counts from, both as the subject registered them (``clocks.registry``). Limits differ
+    between national and local rules, so none is a literal in code: the defaults come from a
+    data migration and the office edits them, every change audited and the clocks recomputed.
     """
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    anchor = models.CharField(_("起算依据"), max_length=16, choices=DeadlineAnchor.choices)
+    subject = models.CharField(_("适用对象"), max_length=24)
+    anchor = models.CharField(_("起算依据"), max_length=24)
     amount = models.PositiveIntegerField(
         _("期限数"), validators=[MaxValueValidator(3660)], help_text=_("0 表示当日。")
     )
@@ -68,10 +63,17 @@ class DeadlineRule(models.Model):
         default=False,
         help_text=_("期限最后一日为休息日的，顺延至其后第一个工作日。"),
     )
-    problem_warning = models.BooleanField(
-        _("计入问题预警"),
+    counts_in_warnings = models.BooleanField(
+        _("计入预警"),
         default=True,
-        help_text=_("台账中每个问题的预警颜色是否考虑本时限（整改方案时限一般不计入）。"),
+        help_text=_(
+            "本时限是否计入其所属记录（及其下各问题）的预警颜色（整改方案时限一般不计入）。"
+        ),
+    )
+    supersedes = models.BooleanField(
+        _("取代其他时限"),
+        default=False,
+        help_text=_("计时中时取代同一记录的其他时限（如回访认定的再整改时限）。"),
     )
     source = models.TextField(
         _("依据"),
@@ -91,6 +93,34 @@ class DeadlineRule(models.Model):
     def calendar_rule(self) -> Rule:
         """The rule as the pure calendar module takes it."""
         return Rule(self.amount, CountUnit(self.count_unit), self.roll_to_workday)
+
+
+class ExtensionRule(models.Model):
+    """What a clock of one rule may be extended by, and how often (e.g. 《信访工作条例》第34条:
+    once, by at most 30 days, with the approval of the unit's head). Configuration with its
+    source, like the rules themselves."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    rule = models.ForeignKey(
+        DeadlineRule,
+        on_delete=models.PROTECT,
+        related_name="extension_rules",
+        verbose_name=_("可延长的时限"),
+    )
+    amount = models.PositiveIntegerField(_("最多延长"), validators=[MaxValueValidator(3660)])
+    count_unit = models.CharField(_("计算单位"), max_length=20, choices=DeadlineCountUnit.choices)
+    times = models.PositiveSmallIntegerField(_("最多延长次数"), default=1)
+    source = models.TextField(_("依据"), blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("延期规则")
+        verbose_name_plural = _("延期规则")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class HolidayKind(models.TextChoices):
@@ -188,44 +218,38 @@ def due_label(due: dt.date | None, *, holidays_known: bool = True) -> str:
     return text
 
 
-class Deadline(models.Model):
-    """A deadline computed from a rule, stored with that rule and the date it counted from.
+class ClockState(models.TextChoices):
+    """Where a clock stands. A running clock has a due date; a paused one has none until it
+    runs again; a met one (its subject did what was due) keeps the date it had."""
 
-    Feedback-anchored rules give one deadline per assignment; measure-anchored rules one per
-    measure (its problem and assignment are kept beside it so reads need no extra joins);
-    verdict-anchored rules one per problem whose latest follow-up verdict set a new deadline.
-    ``holidays_known`` is False when the count crossed a year whose holidays were not yet known.
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("暂停")
+    MET = "met", _("已办结")
+
+
+class Clock(models.Model):
+    """One rule's clock on one record: when it started, when it is due, and where it stands.
+
+    ``subject`` is the record the rule runs on (a measure, a unit's plan …) and ``holder`` the
+    record whose nearest deadline it bears on (the measure's problem; the unit in its round for
+    the plan and the report, whose clocks bear on each of its problems). The due date counts
+    the rule from ``start`` on the official calendar, the paused days left out and the
+    extensions added; ``holidays_known`` is False when the count crossed a year whose holidays
+    were not yet known.
     """
 
     rule = models.ForeignKey(
-        DeadlineRule, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("规则")
+        DeadlineRule, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("规则")
     )
-    assignment = models.ForeignKey(
-        Assignment,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="deadlines",
-        verbose_name=_("巡察对象"),
-    )
-    problem = models.ForeignKey(
-        Problem,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="deadlines",
-        verbose_name=_("问题"),
-    )
-    measure = models.ForeignKey(
-        Measure,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="deadlines",
-        verbose_name=_("措施"),
-    )
+    subject_type = models.CharField(_("对象类型"), max_length=24)
+    subject_id = models.PositiveBigIntegerField(_("对象编号"))
+    holder_type = models.CharField(_("所属类型"), max_length=24)
+    holder_id = models.PositiveBigIntegerField(_("所属编号"))
     start = models.DateField(_("起算日"))
-    due = models.DateField(_("截止日"), db_index=True)
+    due = models.DateField(_("截止日"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ClockState.choices, default=ClockState.RUNNING
+    )
     holidays_known = models.BooleanField(_("节假日已知"), default=True)
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
 
@@ -234,28 +258,17 @@ class Deadline(models.Model):
         verbose_name = _("时限")
         verbose_name_plural = _("时限")
         constraints = [
-            # NULLs are distinct in unique indexes, so (rule, assignment, problem, measure) is
-            # enforced as partial indexes: one per assignment-wide deadline, one per problem,
-            # one per measure.
             models.UniqueConstraint(
-                fields=["rule", "assignment"],
-                condition=Q(measure__isnull=True, problem__isnull=True),
-                name="deadline_unique_per_assignment",
-            ),
-            models.UniqueConstraint(
-                fields=["rule", "problem"],
-                condition=Q(measure__isnull=True, problem__isnull=False),
-                name="deadline_unique_per_problem",
-            ),
-            models.UniqueConstraint(
-                fields=["rule", "measure"],
-                condition=Q(measure__isnull=False),
-                name="deadline_unique_per_measure",
+                fields=["rule", "subject_type", "subject_id"], name="clock_unique_per_subject"
             ),
             models.CheckConstraint(
-                condition=Q(measure__isnull=True) | Q(problem__isnull=False),
-                name="deadline_measure_has_problem",
+                condition=Q(state="paused") | Q(due__isnull=False), name="clock_due_unless_paused"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="clock_subject"),
+            models.Index(fields=["holder_type", "holder_id"], name="clock_holder"),
+            models.Index(fields=["state", "due"], name="clock_state_due"),
         ]
 
     def __str__(self) -> str:
@@ -263,5 +276,109 @@ class Deadline(models.Model):
 
     @property
     def label(self) -> str:
-        """The due date with the "holidays not yet known" mark when it applies."""
+        """The due date with the "holidays not yet known" mark, or 暂停."""
+        if self.state == ClockState.PAUSED:
+            return gettext("暂停")
         return due_label(self.due, holidays_known=self.holidays_known)
+
+    @property
+    def holder_scope(self) -> str:
+        """The history the clock's changes are audited under (``problem:12`` …)."""
+        return f"{self.holder_type}:{self.holder_id}"
+
+
+class ClockPause(models.Model):
+    """Days a clock does not count (e.g. a hearing during 复核, 《信访工作条例》第36条):
+    from ``start`` to ``end`` (excluded), or still paused while ``end`` is empty."""
+
+    clock = models.ForeignKey(
+        Clock, on_delete=models.CASCADE, related_name="pauses", verbose_name=_("时限")
+    )
+    start = models.DateField(_("暂停日"))
+    end = models.DateField(_("恢复日"), null=True, blank=True)
+    reason = models.TextField(_("理由"))
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["clock_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="clock_pause_ends_after_start",
+            ),
+        ]
+        verbose_name = _("暂停计时")
+        verbose_name_plural = _("暂停计时")
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end or '…'}"
+
+    def as_calendar(self) -> Pause | None:
+        """The pause as the calendar counts it; None while it is still open."""
+        return Pause(self.start, self.end) if self.end is not None else None
+
+
+class ClockExtension(models.Model):
+    """More time granted to a clock under an :class:`ExtensionRule`, with the approving record
+    (the decision that granted it: its type and id, as the deciding service names it)."""
+
+    clock = models.ForeignKey(
+        Clock, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("时限")
+    )
+    rule = models.ForeignKey(
+        ExtensionRule, on_delete=models.PROTECT, related_name="+", verbose_name=_("延期规则")
+    )
+    amount = models.PositiveIntegerField(_("延长"))
+    reason = models.TextField(_("理由"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    approval_type = models.CharField(_("批准记录类型"), max_length=64)
+    approval_id = models.CharField(_("批准记录编号"), max_length=64)
+    granted_at = models.DateTimeField(_("批准时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["clock_id", "granted_at", "id"]
+        verbose_name = _("延长时限")
+        verbose_name_plural = _("延长时限")
+
+    def __str__(self) -> str:
+        return f"{self.rule.name} +{self.amount}"
+
+    def as_calendar(self) -> Extension:
+        return Extension(self.amount, CountUnit(self.rule.count_unit))
+
+
+class ClockHolder(models.Model):
+    """The nearest open deadline of a record that gathers clocks (a problem …), stored so that
+    a ledger can filter, order and count by it through an index. Written only by the clock
+    engine (``clocks.services``), in the transaction of whatever changed it."""
+
+    nearest_due = models.DateField(_("最近时限"), null=True, blank=True, db_index=True)
+    nearest_holidays_known = models.BooleanField(_("最近时限节假日已知"), default=True)
+    nearest_rule = models.ForeignKey(
+        DeadlineRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最近时限规则"),
+    )
+    nearest_kind = models.CharField(_("最近时限对象"), max_length=24, blank=True)
+    nearest_paused = models.BooleanField(_("最近时限暂停"), default=False)
+
+    class Meta:
+        abstract = True

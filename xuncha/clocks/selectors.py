@@ -1,38 +1,32 @@
-"""Reads of deadlines and the warning colours computed from them and today.
+"""Reads of clocks and the warning colours computed from them and today.
 
 The colour is never stored: green, yellow (due within ``XUNCHA_WARNING_DAYS`` days, today
-included), red (overdue), none (done, closed, or no deadline). The SQL annotations below and
-:func:`warning_colour` apply the same boundaries, so a page can filter in SQL and a template
-can show a single object's colour alike.
+included), red (overdue), none (met, closed, paused or no deadline). A holder's nearest
+deadline *is* stored (``ClockHolder``), so filtering a ledger by colour is a range on an
+indexed date, and counting colours per unit is one aggregate over that column.
+:func:`warning_colour` and the SQL of :func:`warning_annotation` / :func:`colour_filter` apply
+the same boundaries, so a page can filter in SQL and a template can show one record alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    DateField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
-from xuncha.clocks.models import Deadline, DeadlineAnchor, WarningColour
-from xuncha.findings.models import MeasureStatus, Problem, ProblemStatus
-from xuncha.rounds.models import Assignment
+from xuncha.clocks.models import Clock, ClockState, WarningColour
+from xuncha.clocks.registry import HOLDERS, kind_label
 
 DEFAULT_WARNING_DAYS = 7
 COLOURS = [WarningColour.GREEN.value, WarningColour.YELLOW.value, WarningColour.RED.value]
+PAUSED = "paused"
+"""The key under which paused holders are counted beside the colours (暂停, no colour)."""
+
+Q_ = TypeVar("Q_", bound=QuerySet[Any])
 
 
 def warning_days() -> int:
@@ -41,10 +35,15 @@ def warning_days() -> int:
 
 
 def warning_colour(
-    due: dt.date | None, today: dt.date, *, done: bool, days: int | None = None
+    due: dt.date | None,
+    today: dt.date,
+    *,
+    done: bool = False,
+    paused: bool = False,
+    days: int | None = None,
 ) -> str | None:
     """The warning a deadline gives on ``today``: "green", "yellow", "red", or None."""
-    if done or due is None:
+    if done or paused or due is None:
         return None
     if due < today:
         return WarningColour.RED.value
@@ -53,11 +52,33 @@ def warning_colour(
     return WarningColour.GREEN.value
 
 
-def _colour_case(field: str, today: dt.date, days: int | None, *none_when: Q) -> Case:
-    """The SQL twin of :func:`warning_colour` over the date column or annotation ``field``."""
-    horizon = today + dt.timedelta(days=warning_days() if days is None else days)
+def _horizon(today: dt.date, days: int | None) -> dt.date:
+    return today + dt.timedelta(days=warning_days() if days is None else days)
+
+
+def colour_filter(
+    colour: str, today: dt.date, *, days: int | None = None, field: str = "nearest_due"
+) -> Q:
+    """The records whose deadline ``field`` gives ``colour`` today: a range on the date (an
+    index walk), or the paused ones for :data:`PAUSED`."""
+    horizon = _horizon(today, days)
+    if colour == WarningColour.RED:
+        return Q(**{f"{field}__lt": today})
+    if colour == WarningColour.YELLOW:
+        return Q(**{f"{field}__gte": today, f"{field}__lte": horizon})
+    if colour == WarningColour.GREEN:
+        return Q(**{f"{field}__gt": horizon})
+    if colour == PAUSED:
+        return Q(**{field.replace("_due", "_paused"): True})
+    raise ValueError(f"unknown warning colour {colour!r}")
+
+
+def warning_annotation(
+    today: dt.date, *, days: int | None = None, field: str = "nearest_due"
+) -> Case:
+    """The SQL twin of :func:`warning_colour` over the date column ``field``."""
+    horizon = _horizon(today, days)
     return Case(
-        *(When(condition, then=Value(None, output_field=CharField())) for condition in none_when),
         When(**{f"{field}__isnull": True}, then=Value(None, output_field=CharField())),
         When(**{f"{field}__lt": today}, then=Value(WarningColour.RED.value)),
         When(**{f"{field}__lte": horizon}, then=Value(WarningColour.YELLOW.value)),
@@ -66,140 +87,102 @@ def _colour_case(field: str, today: dt.date, days: int | None, *none_when: Q) ->
     )
 
 
-def with_warning(
-    deadlines: QuerySet[Deadline], today: dt.date, *, days: int | None = None
-) -> QuerySet[Deadline]:
-    """Deadlines annotated with ``warning`` (filterable: ``.filter(warning="red")``).
-
-    A deadline gives no warning once its measure is done or its problem is closed. Deadlines
-    of the assignment as a whole (the plan, the report) have no "done" of their own here; a
-    caller that knows one is met filters it out.
-    """
-    return deadlines.annotate(
-        warning=_colour_case(
-            "due",
-            today,
-            days,
-            Q(measure__status=MeasureStatus.DONE),
-            Q(problem__status=ProblemStatus.CLOSED),
-        )
-    )
+def with_warning(records: Q_, today: dt.date, *, days: int | None = None) -> Q_:
+    """Holders (problems …) annotated with ``warning``, the colour of their nearest deadline."""
+    return records.annotate(warning=warning_annotation(today, days=days))
 
 
-def _open_problem_deadlines() -> QuerySet[Deadline]:
-    """The deadlines that bear on the problem in the outer query, while still open.
-
-    Its open measures' deadlines (a done measure's deadline no longer threatens), and the
-    assignment-wide deadlines whose rule counts for problems (the rectification report). A new
-    deadline set by a follow-up verdict (再整改时限) supersedes them all: it comes first.
-    """
-    return (
-        Deadline.objects.filter(
-            Q(
-                rule__anchor=DeadlineAnchor.MEASURE,
-                problem_id=OuterRef("pk"),
-                measure__status__in=[MeasureStatus.NOT_STARTED, MeasureStatus.IN_PROGRESS],
-            )
-            | Q(
-                rule__anchor=DeadlineAnchor.FEEDBACK,
-                assignment_id=OuterRef("assignment_id"),
-                problem__isnull=True,
-                measure__isnull=True,
-            )
-            | Q(
-                rule__anchor=DeadlineAnchor.VERDICT,
-                problem_id=OuterRef("pk"),
-                measure__isnull=True,
-            ),
-            rule__active=True,
-            rule__problem_warning=True,
-        )
-        .annotate(
-            superseding=Case(
-                When(rule__anchor=DeadlineAnchor.VERDICT, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        # On a tie of dates, the one counted without known holidays carries the mark.
-        .order_by("superseding", "due", "holidays_known", "id")
-    )
-
-
-def _unless_closed(expression: Any, output_field: Any) -> Case:
-    """A closed problem has no open deadline and no warning, whatever its rows say."""
-    return Case(
-        When(status=ProblemStatus.CLOSED, then=Value(None, output_field=output_field)),
-        default=expression,
-        output_field=output_field,
-    )
-
-
-def _problem_warning(today: dt.date, days: int | None) -> Case:
-    # The colour is worked out inside the subquery, so each problem runs it once.
-    colour = (
-        _open_problem_deadlines()
-        .annotate(colour=_colour_case("due", today, days))
-        .values("colour")[:1]
-    )
-    return _unless_closed(Subquery(colour), CharField())
-
-
-def problems_with_warning(
-    problems: QuerySet[Problem], today: dt.date, *, days: int | None = None
-) -> QuerySet[Problem]:
-    """Problems annotated with their nearest open deadline and its warning colour.
-
-    ``nearest_due`` (date or None), ``nearest_holidays_known`` (show the mark when False) and
-    ``warning`` ("green" / "yellow" / "red" / None). A closed problem has none of them. All
-    three are SQL, so a ledger can order and filter by them: ``.filter(warning="red")``.
-    """
-    nearest = _open_problem_deadlines()
-    return problems.annotate(
-        nearest_due=_unless_closed(Subquery(nearest.values("due")[:1]), DateField()),
-        nearest_holidays_known=_unless_closed(
-            Subquery(nearest.values("holidays_known")[:1]), BooleanField()
-        ),
-        warning=_problem_warning(today, days),
-    )
-
-
-def _counts_by(
-    problems: QuerySet[Problem], key: str, today: dt.date, days: int | None
+def warning_counts(
+    records: QuerySet[Any], key: str, today: dt.date, *, days: int | None = None
 ) -> dict[Any, dict[str, int]]:
-    rows = (
-        problems.order_by()
-        .annotate(warning=_problem_warning(today, days))
-        .values(key)
-        .annotate(**{colour: Count("pk", filter=Q(warning=colour)) for colour in COLOURS})
+    """{key value: {"green": n, "yellow": n, "red": n, "paused": n}} in one aggregate over the
+    stored nearest deadlines (``key`` e.g. ``assignment__unit_id``)."""
+    counts = {
+        colour: Count("pk", filter=colour_filter(colour, today, days=days))
+        for colour in [*COLOURS, PAUSED]
+    }
+    rows = records.order_by().values(key).annotate(**counts)
+    return {row[key]: {colour: row[colour] for colour in [*COLOURS, PAUSED]} for row in rows}
+
+
+@dataclass(frozen=True)
+class ClockReport:
+    """A clock as a page reports it: what runs on what, since when, until when, where it
+    stands today, with its pauses and extensions."""
+
+    clock: Clock
+    kind: str
+    colour: str | None
+    days_left: int | None
+    paused_days: int
+    extensions: int
+
+    @property
+    def state_label(self) -> str:
+        return str(ClockState(self.clock.state).label)
+
+
+def clock_report(clock: Clock, today: dt.date) -> ClockReport:
+    """Where ``clock`` stands on ``today``: its colour and the days left (negative: overdue)."""
+    open_ = clock.state == ClockState.RUNNING
+    pauses = list(clock.pauses.all())
+    paused_days = sum(((pause.end or today) - pause.start).days for pause in pauses)
+    return ClockReport(
+        clock=clock,
+        kind=kind_label(clock.subject_type),
+        colour=warning_colour(clock.due, today, done=not open_),
+        days_left=(clock.due - today).days if open_ and clock.due is not None else None,
+        paused_days=paused_days,
+        extensions=len(clock.extensions.all()),
     )
-    return {row[key]: {colour: row[colour] for colour in COLOURS} for row in rows}
 
 
-def warning_counts_by_unit(
-    problems: QuerySet[Problem], today: dt.date, *, days: int | None = None
-) -> dict[int, dict[str, int]]:
-    """{unit id: {"green": n, "yellow": n, "red": n}} over ``problems``, in one query."""
-    return _counts_by(problems, "assignment__unit_id", today, days)
+def clocks_bearing_on(holder_type: str, pk: int) -> list[Clock]:
+    """Every clock that bears on one holder: its own and its parents', met ones included,
+    nearest first. The caller has reached the holder through an access-checked selector."""
+    holder = HOLDERS.get(holder_type)
+    parents: Sequence[tuple[str, int]] = holder.parents({pk}).get(pk, ()) if holder else ()
+    condition = Q(holder_type=holder_type, holder_id=pk)
+    for parent_type, parent_id in parents:
+        condition |= Q(holder_type=parent_type, holder_id=parent_id)
+    return list(
+        Clock.objects.filter(condition)
+        .select_related("rule")
+        .prefetch_related("pauses", "extensions__rule")
+        .order_by("state", "due", "rule__code", "id")
+    )
 
 
-def warning_counts_by_group(
-    problems: QuerySet[Problem], today: dt.date, *, days: int | None = None
-) -> dict[int | None, dict[str, int]]:
-    """{group id: {"green": n, "yellow": n, "red": n}} over ``problems``, in one query.
+def clocks_of(subject_type: str, subject_ids: Sequence[int]) -> dict[int, list[Clock]]:
+    """The clocks of the given records of one subject type, by record id."""
+    found: dict[int, list[Clock]] = {}
+    clocks = Clock.objects.filter(subject_type=subject_type, subject_id__in=list(subject_ids))
+    for clock in clocks.select_related("rule").order_by("due", "id"):
+        found.setdefault(clock.subject_id, []).append(clock)
+    return found
 
-    Problems of an assignment without a group are counted under None.
-    """
-    return _counts_by(problems, "assignment__group_id", today, days)
 
-
-def deadlines_for_assignment(assignment: Assignment) -> QuerySet[Deadline]:
-    """An assignment's stored deadlines (its own and its measures'), nearest first.
-
-    The caller has reached ``assignment`` through an access-checked selector.
-    """
+def open_clocks_due_by(day: dt.date) -> QuerySet[Clock]:
+    """Running clocks due on or before ``day`` (reminders), nearest first."""
     return (
-        Deadline.objects.filter(assignment=assignment)
-        .select_related("rule", "measure", "problem")
-        .order_by("due", "rule__code", "id")
+        Clock.objects.filter(state=ClockState.RUNNING, due__lte=day)
+        .select_related("rule")
+        .order_by("due", "id")
     )
+
+
+__all__ = [
+    "COLOURS",
+    "PAUSED",
+    "ClockReport",
+    "clock_report",
+    "clocks_bearing_on",
+    "clocks_of",
+    "colour_filter",
+    "open_clocks_due_by",
+    "warning_annotation",
+    "warning_colour",
+    "warning_counts",
+    "warning_days",
+    "with_warning",
+]

@@ -1,369 +1,277 @@
-"""Writes to clocks: computing deadlines, entering holiday schedules, setting rules.
+"""Writes to clocks: every subject's clocks and every holder's nearest deadline kept true.
 
-Other parts of xuncha call :func:`deadlines_refresh_for_assignment` whenever something a
-deadline counts from changes (a feedback date, a measure's deadline, an approved plan). It is
-idempotent: calling it when nothing changed writes nothing.
+Other apps call :func:`clocks_changed` in the transaction of whatever a clock counts from or
+stops at: a feedback date set, a measure's deadline edited or the measure finished, a problem
+asked for closing, closed or reopened, a verdict recorded, a plan submitted. The engine asks the
+registered subjects which clocks they want now (``clocks.registry``), creates, updates, stops
+or removes the stored ones to match (each change audited under its holder's history), and
+rewrites the nearest open deadline of every holder it touched. Nothing is written where nothing
+changed, so every call is safe to repeat.
+
+A clock can also be paused and resumed (the paused days are not counted) and extended under an
+:class:`~xuncha.clocks.models.ExtensionRule` with the record that approved it.
+:func:`clocks_check` recomputes everything from scratch and reports what differs from what is
+stored (``xuncha deadlines-refresh --check``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from xuncha.clocks.models import (
-    Deadline,
-    DeadlineAnchor,
-    DeadlineRule,
-    HolidayDate,
-    HolidayKind,
-    HolidaySchedule,
-    year_covered_message,
+from xuncha.clocks.engine import (
+    chunks,
+    holders_refresh,
+    subject_ids,
+    sync,
+    work_calendar,
 )
+from xuncha.clocks.models import (
+    Clock,
+    ClockExtension,
+    ClockPause,
+    ClockState,
+    ExtensionRule,
+)
+from xuncha.clocks.nearest import stored_candidates, summaries_for, write_summaries
+from xuncha.clocks.registry import HOLDERS, SUBJECTS
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.calendar import WorkCalendar, YearSchedule, compute_due, package_years
-from xuncha.findings.models import Measure
-from xuncha.followups.models import Verdict
-from xuncha.rounds.models import Assignment
-
-DEADLINE_FIELDS = ["start", "due", "holidays_known"]
+from xuncha.core.permissions import Actor
 
 
-def work_calendar() -> WorkCalendar:
-    """The official calendar: the package's years plus the schedules the office entered.
-
-    A stored schedule for a year the package has since come to cover is ignored: the package
-    is authoritative wherever it speaks.
-    """
-    covered = package_years()
-    entered = []
-    for schedule in HolidaySchedule.objects.prefetch_related("dates"):
-        if schedule.year in covered:
-            continue
-        dates = list(schedule.dates.all())
-        entered.append(
-            YearSchedule(
-                year=schedule.year,
-                holidays=frozenset(d.date for d in dates if d.kind == HolidayKind.HOLIDAY),
-                workdays=frozenset(d.date for d in dates if d.kind == HolidayKind.WORKDAY),
-                source=schedule.source,
-            )
-        )
-    return WorkCalendar(entered)
-
-
-def deadline_scope(deadline: Deadline) -> str:
-    """The audit scope: a measure's deadline belongs to its problem's history."""
-    if deadline.problem_id:
-        return f"problem:{deadline.problem_id}"
-    return f"assignment:{deadline.assignment_id}"
-
-
-@dataclass(frozen=True)
-class _Wanted:
-    """A deadline that should exist, before its date is computed."""
-
-    rule: DeadlineRule
-    start: dt.date
-    problem_id: int | None = None
-    measure_id: int | None = None
+class ClockError(ValueError):
+    """A pause, resumption or extension the clock does not allow; the message says why."""
 
 
 @transaction.atomic
-def deadlines_refresh_for_assignment(
-    *, actor: Any, assignment: Assignment, calendar: WorkCalendar | None = None
-) -> list[Deadline]:
-    """(Re)compute every deadline of an assignment and return them, nearest first.
+def clocks_changed(*, actor: Actor, source: str, ids: Iterable[int]) -> None:
+    """Something clocks count from or stop at changed on the records ``source``/``ids``:
+    bring the clocks it touches, and the nearest deadlines they bear on, up to date.
 
-    Feedback-anchored rules count from the assignment's feedback date; without one they give
-    no deadline (未设定: nothing is invented). Measure-anchored rules give one deadline per
-    measure that has a deadline of its own; verdict-anchored rules one per problem whose latest
-    follow-up verdict (基本到位 / 未到位) set a new deadline. Deadlines that no longer apply
-    (feedback date or measure deadline cleared, rule switched off) are removed. Changes are
-    updated in place and audited; an unchanged deadline is not written at all. ``calendar``
-    lets a caller refreshing many assignments build it once.
+    ``source`` is what changed ("assignment", "plan", "problem", "measure", "verdict" …);
+    each registered subject and holder says which of its records such a change touches.
     """
-    deadlines, _changed = _refresh(actor, assignment, calendar or work_calendar())
-    return deadlines
+    changed = {int(pk) for pk in ids}
+    if not changed:
+        return
+    calendar = work_calendar()
+    touched: dict[str, set[int]] = defaultdict(set)
+    for subject in SUBJECTS.values():
+        mapper = subject.depends_on.get(source)
+        if mapper is None:
+            continue
+        subject_ids = set(mapper(changed))
+        if subject_ids:
+            for holder_type, holder_id in sync(actor, subject, subject_ids, calendar).touched:
+                touched[holder_type].add(holder_id)
+    for holder in HOLDERS.values():
+        mapper = holder.depends_on.get(source)
+        if mapper is not None:
+            touched[holder.name] |= set(mapper(changed))
+    holders_refresh(touched)
 
 
-def _refresh(
-    actor: Any, assignment: Assignment, calendar: WorkCalendar
-) -> tuple[list[Deadline], int]:
-    # The lock serialises two refreshes of one assignment, which would otherwise both insert.
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    existing = {
-        (deadline.rule_id, deadline.problem_id, deadline.measure_id): deadline
-        for deadline in Deadline.objects.filter(assignment=assignment).select_related("rule")
-    }
-    kept: list[Deadline] = []
-    changed = 0
-    for wanted in _wanted_deadlines(assignment):
-        key = (wanted.rule.pk, wanted.problem_id, wanted.measure_id)
-        deadline = existing.pop(key, None)
-        deadline, was_changed = _apply(actor, assignment, wanted, deadline, calendar)
-        kept.append(deadline)
-        changed += was_changed
-    for deadline in existing.values():
-        audit_record(
-            actor=actor,
-            action="deadline.delete",
-            instance=deadline,
-            before=snapshot(deadline),
-            after=None,
-            scope=deadline_scope(deadline),
+# ---------------------------------------------------------------------------------------------
+# Pausing, resuming, extending
+
+
+def _lock(clock: Clock) -> Clock:
+    return Clock.objects.select_for_update().select_related("rule").get(pk=clock.pk)
+
+
+def _resync(actor: Actor, clock: Clock) -> Clock:
+    subject = SUBJECTS.get(clock.subject_type)
+    if subject is None:
+        raise ClockError(_("该时限的对象类型未登记。"))
+    touched: dict[str, set[int]] = defaultdict(set)
+    touched[clock.holder_type].add(clock.holder_id)
+    synced = sync(actor, subject, {clock.subject_id}, work_calendar())
+    for holder_type, holder_id in synced.touched:
+        touched[holder_type].add(holder_id)
+    holders_refresh(touched)
+    return Clock.objects.select_related("rule").get(pk=clock.pk)
+
+
+@transaction.atomic
+def clock_pause(*, actor: Actor, clock: Clock, on: dt.date, reason: str) -> Clock:
+    """Stop counting from ``on`` (that day is no longer counted) until the clock is resumed.
+
+    Refused for a clock already paused or met, without a reason, and before the clock started.
+    """
+    clock = _lock(clock)
+    if clock.state == ClockState.PAUSED:
+        raise ClockError(_("该时限已暂停计时。"))
+    if clock.state == ClockState.MET:
+        raise ClockError(_("该时限已办结，不能暂停。"))
+    if not reason.strip():
+        raise ClockError(_("暂停计时须写明理由。"))
+    if on <= clock.start:
+        raise ClockError(
+            _("暂停日须晚于起算日（%(start)s）。") % {"start": clock.start.isoformat()}
         )
-        deadline.delete()
-        changed += 1
-    kept.sort(key=lambda d: (d.due, d.rule.code, d.measure_id or 0))
-    return kept, changed
-
-
-def _wanted_deadlines(assignment: Assignment) -> Iterable[_Wanted]:
-    rules = list(DeadlineRule.objects.filter(active=True).order_by("code"))
-    if assignment.feedback_date is not None:
-        for rule in rules:
-            if rule.anchor == DeadlineAnchor.FEEDBACK:
-                yield _Wanted(rule, assignment.feedback_date)
-    measure_rules = [rule for rule in rules if rule.anchor == DeadlineAnchor.MEASURE]
-    if measure_rules:
-        measures = Measure.objects.filter(
-            problem__assignment=assignment, deadline__isnull=False
-        ).values_list("pk", "problem_id", "deadline")
-        for measure_id, problem_id, deadline in measures:
-            for rule in measure_rules:
-                yield _Wanted(rule, deadline, problem_id, measure_id)
-    verdict_rules = [rule for rule in rules if rule.anchor == DeadlineAnchor.VERDICT]
-    if verdict_rules:
-        for problem_id, deadline in _verdict_deadlines(assignment):
-            for rule in verdict_rules:
-                yield _Wanted(rule, deadline, problem_id)
-
-
-def _verdict_deadlines(assignment: Assignment) -> list[tuple[int, dt.date]]:
-    """(problem id, new deadline) for each problem whose latest verdict set one.
-
-    Only the latest verdict counts: a later 整改到位 (no new deadline) ends the earlier one.
-    """
-    latest: dict[int, dt.date | None] = {}
-    verdicts = (
-        Verdict.objects.filter(problem__assignment=assignment)
-        .order_by("problem_id", "-visit__visited_on", "-ruled_at", "-id")
-        .values_list("problem_id", "new_deadline")
+    last = clock.pauses.order_by("-start").first()
+    if last is not None and last.end is not None and on < last.end:
+        raise ClockError(
+            _("暂停日不能早于上次恢复计时之日（%(end)s）。") % {"end": last.end.isoformat()}
+        )
+    pause = ClockPause.objects.create(
+        clock=clock, start=on, reason=reason.strip(), paused_by=_user(actor)
     )
-    for problem_id, deadline in verdicts:
-        latest.setdefault(problem_id, deadline)
-    return [(pk, deadline) for pk, deadline in latest.items() if deadline is not None]
-
-
-def _apply(
-    actor: Any,
-    assignment: Assignment,
-    wanted: _Wanted,
-    deadline: Deadline | None,
-    calendar: WorkCalendar,
-) -> tuple[Deadline, bool]:
-    due = compute_due(wanted.start, wanted.rule.calendar_rule(), calendar)
-    values = {"start": wanted.start, "due": due.date, "holidays_known": due.holidays_known}
-    if deadline is None:
-        deadline = Deadline.objects.create(
-            rule=wanted.rule,
-            assignment=assignment,
-            problem_id=wanted.problem_id,
-            measure_id=wanted.measure_id,
-            computed_at=timezone.now(),
-            **values,
-        )
-        audit_record(
-            actor=actor,
-            action="deadline.create",
-            instance=deadline,
-            before=None,
-            after=snapshot(deadline),
-            scope=deadline_scope(deadline),
-        )
-        return deadline, True
-    if all(getattr(deadline, name) == value for name, value in values.items()):
-        return deadline, False
-    before = snapshot(deadline, DEADLINE_FIELDS)
-    for name, value in values.items():
-        setattr(deadline, name, value)
-    deadline.computed_at = timezone.now()
-    deadline.save(update_fields=[*DEADLINE_FIELDS, "computed_at"])
     audit_record(
         actor=actor,
-        action="deadline.update",
-        instance=deadline,
+        action="clock.pause",
+        instance=clock,
+        before=None,
+        after=snapshot(pause),
+        scope=clock.holder_scope,
+    )
+    return _resync(actor, clock)
+
+
+@transaction.atomic
+def clock_resume(*, actor: Actor, clock: Clock, on: dt.date) -> Clock:
+    """Count again from ``on`` (that day counts): the days paused are left out of the count."""
+    clock = _lock(clock)
+    pause = clock.pauses.filter(end__isnull=True).first()
+    if pause is None:
+        raise ClockError(_("该时限没有暂停计时。"))
+    if on < pause.start:
+        raise ClockError(
+            _("恢复日不能早于暂停日（%(start)s）。") % {"start": pause.start.isoformat()}
+        )
+    before = snapshot(pause)
+    pause.end = on
+    pause.save(update_fields=["end"])
+    audit_record(
+        actor=actor,
+        action="clock.resume",
+        instance=clock,
         before=before,
-        after=snapshot(deadline, DEADLINE_FIELDS),
-        scope=deadline_scope(deadline),
+        after=snapshot(pause),
+        scope=clock.holder_scope,
     )
-    return deadline, True
+    return _resync(actor, clock)
 
 
 @transaction.atomic
-def deadlines_refresh_for_year(*, actor: Any, year: int) -> int:
-    """Recompute every deadline whose count ran through ``year``; return how many changed.
-
-    Called whenever that year's holiday schedule is entered, edited or removed. Deadlines that
-    were counted Monday–Friday for want of the schedule lose their mark; those counted with an
-    edited schedule follow the correction.
-    """
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    assignment_ids = (
-        Deadline.objects.filter(start__lte=last, due__gte=first, assignment__isnull=False)
-        .order_by()
-        .values_list("assignment_id", flat=True)
-        .distinct()
+def clock_extend(
+    *,
+    actor: Actor,
+    clock: Clock,
+    rule: ExtensionRule,
+    amount: int,
+    reason: str,
+    approval: models.Model,
+) -> Clock:
+    """Give a clock more time under ``rule``, on the strength of ``approval`` (the decision that
+    granted it), within what the rule allows: its deadline rule, its maximum, its times."""
+    clock = _lock(clock)
+    if not rule.active or rule.rule_id != clock.rule_id:
+        raise ClockError(
+            _("“%(rule)s”不适用于“%(clock)s”。") % {"rule": rule.name, "clock": clock.rule.name}
+        )
+    if clock.state == ClockState.MET:
+        raise ClockError(_("该时限已办结，不能延长。"))
+    if amount < 1 or amount > rule.amount:
+        raise ClockError(
+            _("延长期限应在1至%(max)s%(unit)s之间。")
+            % {"max": rule.amount, "unit": rule.get_count_unit_display()}
+        )
+    if not reason.strip():
+        raise ClockError(_("延长时限须写明理由。"))
+    used = clock.extensions.filter(rule=rule).count()
+    if used >= rule.times:
+        raise ClockError(
+            _("“%(rule)s”最多延长%(times)s次，已用完。") % {"rule": rule.name, "times": rule.times}
+        )
+    if approval.pk is None:
+        raise ClockError(_("延长时限须有批准记录。"))
+    extension = ClockExtension.objects.create(
+        clock=clock,
+        rule=rule,
+        amount=amount,
+        reason=reason.strip(),
+        approved_by=_user(actor),
+        approval_type=approval._meta.label_lower,
+        approval_id=str(approval.pk),
     )
-    return _refresh_many(actor, Assignment.objects.filter(pk__in=list(assignment_ids)))
+    audit_record(
+        actor=actor,
+        action="clock.extend",
+        instance=clock,
+        before=None,
+        after=snapshot(extension),
+        scope=clock.holder_scope,
+    )
+    return _resync(actor, clock)
+
+
+def _user(actor: Actor) -> Actor:
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 @transaction.atomic
-def deadlines_refresh_all(*, actor: Any) -> int:
-    """Recompute the deadlines of every assignment; return how many changed.
+def clocks_refresh_all(*, actor: Actor) -> int:
+    """Recompute every clock and every nearest deadline; return how many clocks changed.
 
     For a changed rule, and after upgrading the calendar package (a year it now covers becomes
-    authoritative). Safe to run at any time: unchanged deadlines are not written.
+    authoritative). Safe to run at any time: what did not change is not written.
     """
-    assignments = Assignment.objects.filter(
-        Q(feedback_date__isnull=False)
-        | Q(problems__measures__deadline__isnull=False)
-        | Q(deadlines__isnull=False)
-    ).distinct()
-    return _refresh_many(actor, assignments)
-
-
-def _refresh_many(actor: Any, assignments: Iterable[Assignment]) -> int:
     calendar = work_calendar()
     changed = 0
-    for assignment in assignments:
-        changed += _refresh(actor, assignment, calendar)[1]
+    for subject in SUBJECTS.values():
+        for chunk in chunks(subject_ids(subject)):
+            changed += sync(actor, subject, set(chunk), calendar).changed
+    for holder in HOLDERS.values():
+        ids = holder.model._default_manager.values_list("pk", flat=True)
+        for chunk in chunks(sorted(ids)):
+            write_summaries(holder, summaries_for(holder, chunk, stored_candidates))
     return changed
 
 
-@dataclass(frozen=True)
-class HolidayInput:
-    """One day of a schedule as published: its date, holiday or workday, and the festival."""
-
-    date: dt.date
-    kind: str
-    name: str = ""
-
-
-def schedule_snapshot(schedule: HolidaySchedule) -> dict[str, Any]:
-    """A schedule with its days, for the audit log."""
-    data = snapshot(schedule)
-    data["dates"] = [
-        [day.date.isoformat(), day.kind, day.name] for day in schedule.dates.order_by("date")
-    ]
-    return data
-
-
 @transaction.atomic
-def holiday_schedule_enter(
-    *,
-    actor: Any,
-    year: int,
-    source: str,
-    dates: Sequence[HolidayInput | tuple[dt.date, str, str]],
-) -> HolidaySchedule:
-    """Enter (or replace) the holiday schedule of a year the calendar package does not cover.
+def clocks_refresh_for_year(*, actor: Actor, year: int) -> int:
+    """Recompute the clocks whose count ran through ``year``; return how many changed.
 
-    Every day is checked (it belongs to ``year``, a swapped working day falls on a weekend,
-    no day twice) and every deadline that ran through the year is recomputed in the same
-    transaction. A year the package covers is refused: the package is authoritative there.
+    Called whenever that year's holiday schedule is entered, edited or removed.
     """
-    days = [day if isinstance(day, HolidayInput) else HolidayInput(*day) for day in dates]
-    if year in package_years():
-        raise ValidationError({"year": year_covered_message(year)})
-    if not source.strip():
-        raise ValidationError({"source": _("请填写文件依据（如国办发明电〔2026〕N号）。")})
-    _check_no_repeats(days)
-    schedule = HolidaySchedule.objects.select_for_update().filter(year=year).first()
-    before = schedule_snapshot(schedule) if schedule else None
-    if schedule is None:
-        schedule = HolidaySchedule(year=year)
-    schedule.source = source.strip()
-    schedule.entered_by = actor if getattr(actor, "is_authenticated", False) else None
-    schedule.entered_at = timezone.now()
-    schedule.full_clean()
-    schedule.save()
-    schedule.dates.all().delete()
-    rows = [HolidayDate(schedule=schedule, date=d.date, kind=d.kind, name=d.name) for d in days]
-    for row in rows:
-        # Uniqueness holds already: the days are distinct and all belong to this year's schedule.
-        row.full_clean(validate_unique=False)
-    HolidayDate.objects.bulk_create(rows)
-    audit_record(
-        actor=actor,
-        action="holiday_schedule.update" if before else "holiday_schedule.create",
-        instance=schedule,
-        before=before,
-        after=schedule_snapshot(schedule),
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = (
+        Clock.objects.filter(start__lte=last)
+        .exclude(due__lt=first)
+        .order_by()
+        .values_list("subject_type", "subject_id")
+        .distinct()
     )
-    deadlines_refresh_for_year(actor=actor, year=year)
-    return schedule
+    by_subject: dict[str, set[int]] = defaultdict(set)
+    for subject_type, subject_id in rows:
+        by_subject[subject_type].add(subject_id)
+    calendar = work_calendar()
+    touched: dict[str, set[int]] = defaultdict(set)
+    changed = 0
+    for name, ids in by_subject.items():
+        subject = SUBJECTS.get(name)
+        if subject is None:
+            continue
+        for chunk in chunks(sorted(ids)):
+            synced = sync(actor, subject, set(chunk), calendar)
+            changed += synced.changed
+            for holder_type, holder_id in synced.touched:
+                touched[holder_type].add(holder_id)
+    holders_refresh(touched)
+    return changed
 
 
-def _check_no_repeats(days: Sequence[HolidayInput]) -> None:
-    seen: set[dt.date] = set()
-    for day in days:
-        if day.date in seen:
-            raise ValidationError(
-                {"dates": _("%(date)s 重复录入。") % {"date": day.date.isoformat()}}
-            )
-        seen.add(day.date)
-
-
-@transaction.atomic
-def deadline_rule_set(
-    *,
-    actor: Any,
-    code: str,
-    name: str,
-    anchor: str,
-    amount: int,
-    count_unit: str,
-    roll_to_workday: bool = False,
-    problem_warning: bool = True,
-    source: str = "",
-    active: bool = True,
-) -> DeadlineRule:
-    """Create the rule ``code`` or change it, then recompute the deadlines it affects."""
-    rule = DeadlineRule.objects.select_for_update().filter(code=code).first()
-    before = snapshot(rule) if rule else None
-    if rule is None:
-        rule = DeadlineRule(code=code)
-    values = {
-        "name": name,
-        "anchor": anchor,
-        "amount": amount,
-        "count_unit": count_unit,
-        "roll_to_workday": roll_to_workday,
-        "problem_warning": problem_warning,
-        "source": source,
-        "active": active,
-    }
-    for field, value in values.items():
-        setattr(rule, field, value)
-    rule.full_clean(validate_unique=before is None)
-    if before is not None and before == snapshot(rule):
-        return rule
-    rule.save()
-    audit_record(
-        actor=actor,
-        action="deadline_rule.update" if before else "deadline_rule.create",
-        instance=rule,
-        before=before,
-        after=snapshot(rule),
-    )
-    deadlines_refresh_all(actor=actor)
-    return rule
+__all__ = [
+    "ClockError",
+    "clock_extend",
+    "clock_pause",
+    "clock_resume",
+    "clocks_changed",
+    "clocks_refresh_all",
+    "clocks_refresh_for_year",
+]

@@ -18,6 +18,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from xuncha.core.models import AuditChainHead, AuditEntry
+from xuncha.core.permissions import Actor
 
 GENESIS_HASH = "0" * 64
 
@@ -56,7 +57,7 @@ def canonical_text(fields: dict[str, Any]) -> str:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     instance: models.Model,
     before: dict[str, Any] | None,

@@ -114,16 +114,96 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def compute_due(start: dt.date, rule: Rule, calendar: WorkCalendar) -> Due:
-    """The deadline ``rule`` sets from ``start``; days are counted from the day after ``start``."""
-    if rule.unit is CountUnit.WORKING_DAYS:
-        due = calendar.add_working_days(start, rule.amount)
-        return Due(due, calendar.unknown_years_between(start, due))
-    if rule.unit is CountUnit.CALENDAR_MONTHS:
-        due = add_months(start, rule.amount)
+@dataclass(frozen=True)
+class Pause:
+    """Days a clock does not count: from ``start`` (counted no more) to ``end`` (counted again).
+
+    A clock paused on the 5th and resumed on the 9th does not count the 5th to the 8th.
+    """
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a pause ends before it starts")
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day < self.end
+
+
+@dataclass(frozen=True)
+class Extension:
+    """More time granted to a clock: ``amount`` days, months or working days."""
+
+    amount: int
+    unit: CountUnit
+
+
+def _paused(day: dt.date, pauses: tuple[Pause, ...]) -> bool:
+    return any(pause.covers(day) for pause in pauses)
+
+
+def _advance(
+    day: dt.date, amount: int, unit: CountUnit, calendar: WorkCalendar, pauses: tuple[Pause, ...]
+) -> dt.date:
+    """The day ``amount`` units after ``day``, counting from the next day and skipping paused
+    days (for working days, only working days that are not paused count)."""
+    if unit is CountUnit.WORKING_DAYS:
+        remaining = amount
+        while remaining > 0:
+            day += dt.timedelta(days=1)
+            if calendar.is_workday(day) and not _paused(day, pauses):
+                remaining -= 1
+        return day
+    if unit is CountUnit.CALENDAR_MONTHS:
+        due = add_months(day, amount)
     else:
-        due = start + dt.timedelta(days=rule.amount)
+        due = day + dt.timedelta(days=amount)
+    # Each pause that begins inside the period so far pushes its end on by its length.
+    first_counted = day + dt.timedelta(days=1)
+    for pause in sorted(pauses, key=lambda p: p.start):
+        begins = max(pause.start, first_counted)
+        if pause.end > begins and begins <= due:
+            due += pause.end - begins
+    return due
+
+
+def compute_due(
+    start: dt.date,
+    rule: Rule,
+    calendar: WorkCalendar,
+    *,
+    pauses: tuple[Pause, ...] = (),
+    extensions: tuple[Extension, ...] = (),
+) -> Due:
+    """The deadline ``rule`` sets from ``start``; days are counted from the day after ``start``.
+
+    Paused days are not counted (a working-day rule skips the working days paused; a day or
+    month rule moves on by the days paused). Each extension runs on from the end of the period
+    before it, the paused days skipped again. A rule that rolls off a day off does so once, on
+    the last day of all: a period ending on a Saturday ends on the next working day.
+    """
+    due = _advance(start, rule.amount, rule.unit, calendar, pauses)
+    for extension in extensions:
+        due = _advance(due, extension.amount, extension.unit, calendar, pauses)
     if not rule.roll_to_workday:
-        return Due(due)
-    rolled = calendar.next_workday(due)
-    return Due(rolled, calendar.unknown_years_between(due, rolled))
+        return Due(
+            due,
+            calendar.unknown_years_between(start, due)
+            if _counts_workdays(rule, extensions)
+            else (),
+        )
+    rolled = due
+    while not calendar.is_workday(rolled) or _paused(rolled, pauses):
+        rolled += dt.timedelta(days=1)
+    unknown = calendar.unknown_years_between(
+        start if _counts_workdays(rule, extensions) else due, rolled
+    )
+    return Due(rolled, unknown)
+
+
+def _counts_workdays(rule: Rule, extensions: tuple[Extension, ...]) -> bool:
+    return rule.unit is CountUnit.WORKING_DAYS or any(
+        extension.unit is CountUnit.WORKING_DAYS for extension in extensions
+    )

@@ -1,119 +1,86 @@
-"""Who may reach what: the one place that turns a user into a scope of units.
+"""Which roles a person holds, per function: the one place that reads role grants.
 
-Views and the API never filter by role themselves; they ask the selectors, which ask this
-module. Anything outside a user's scope answers 404, as if it did not exist.
+A person holds roles per function (:class:`~xuncha.core.models.RoleGrant`): a unit's liaison in
+rectification may also be a petition handler. Where a role reaches is scoped by what it scopes,
+not here: units and groups in ``xuncha.rounds.access``. Views and the API never test roles
+themselves for reading; they ask the selectors, which ask the scopes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
-from xuncha.core.models import Role
+from xuncha.core.models import ROLE_FUNCTIONS, Function, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+Actor: TypeAlias = "User | None"
+"""Who makes a change: a user, or ``None`` for the system itself (imports, the demo, commands)."""
+
+Viewer: TypeAlias = "User | AnonymousUser"
+"""Who reads: a logged-in user, or an anonymous visitor who reaches nothing."""
+
+SYSTEM = "system"
+"""The part the system plays (``None`` as the actor): imports and the demo may make every move."""
+
+_CACHE = "_xuncha_roles"
 
 
-def role_of(user: Any) -> str | None:
-    """The user's role, or None for an anonymous user or one without a profile."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if user.is_superuser:
-        return Role.OFFICE
-    profile = getattr(user, "profile", None)
-    return profile.role if profile else None
+def roles_of(user: Viewer | None, function: str | None = None) -> frozenset[str]:
+    """The roles a user holds, in one function or in all of them.
 
-
-def sees_every_unit(user: Any) -> bool:
-    """The office, supervisors and inspection groups read across all units."""
-    return role_of(user) in {Role.OFFICE, Role.SUPERVISOR, Role.GROUP}
-
-
-def unit_ids_for_user(user: Any) -> set[int] | None:
-    """The ids of units a user may see, or None meaning every unit.
-
-    A liaison sees their own units and everything below them in the tree. The answer is kept
-    on the user object for the rest of the request, since every selector asks.
+    A superuser is the inspection office. The grants are read once per request and kept on
+    the user object, since every selector and page asks.
     """
-    cached = getattr(user, "_xuncha_unit_ids", False)
-    if cached is not False:
-        return cached
-    scope = _unit_ids_for_user(user)
-    if getattr(user, "is_authenticated", False):
-        user._xuncha_unit_ids = scope
-    return scope
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    held: frozenset[str] | None = getattr(user, _CACHE, None)
+    if held is None:
+        held = frozenset(user.role_grants.values_list("role", flat=True))
+        if user.is_superuser:
+            held |= {Role.OFFICE}
+        setattr(user, _CACHE, held)
+    if function is None:
+        return held
+    return frozenset(role for role in held if ROLE_FUNCTIONS[role] == function)
 
 
-def _unit_ids_for_user(user: Any) -> set[int] | None:
-    from xuncha.rounds.models import Unit
-
-    role = role_of(user)
-    if role is None:
-        return set()
-    if sees_every_unit(user):
-        return None
-    if role != Role.UNIT:
-        return set()
-    own = set(user.liaison_units.values_list("id", flat=True))
-    return unit_subtree_ids(own, Unit.objects.values_list("id", "parent_id"))
+def has_role(user: Viewer | None, *roles: str) -> TypeGuard[User]:
+    """Whether the user holds any of ``roles`` (each role names its function); one who does is
+    a logged-in user."""
+    return not roles_of(user).isdisjoint(roles)
 
 
-def unit_subtree_ids(roots: set[int], edges: Any) -> set[int]:
-    """Every unit id at or below ``roots`` given (id, parent_id) pairs."""
-    children: dict[int, list[int]] = {}
-    for unit_id, parent_id in edges:
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(unit_id)
-    found = set(roots)
-    frontier = list(roots)
-    while frontier:
-        for child in children.get(frontier.pop(), []):
-            if child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
+def forget_roles(user: Viewer) -> None:
+    """Drop the roles kept on a user object (after granting or revoking in the same request)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
 
 
-def may_edit_unit(user: Any, unit_id: int) -> bool:
-    """The office edits everything; a liaison edits the rectification of their own units."""
-    if user is None:
-        return True
-    role = role_of(user)
-    if role == Role.OFFICE:
-        return True
-    if role == Role.UNIT:
-        scope = unit_ids_for_user(user)
-        return scope is not None and unit_id in scope
-    return False
-
-
-def may_import(user: Any) -> bool:
-    """Only the inspection office imports digests and sets up rounds."""
-    return role_of(user) == Role.OFFICE
-
-
-def acting_role(user: Any, assignment: Any) -> str | None:
-    """The part ``user`` plays for one unit in one round, or None when they may not act there.
-
-    The office acts everywhere; a liaison for units in their scope; a group member for the
-    units their group is assigned to in that round; a supervisor never acts. ``None`` as the
-    user is the system itself (imports, the demo).
-    """
-    from xuncha.core.workflow import SYSTEM
-
-    if user is None:
-        return SYSTEM
-    role = role_of(user)
-    if role == Role.OFFICE:
-        return Role.OFFICE
-    if role == Role.UNIT:
-        scope = unit_ids_for_user(user)
-        return Role.UNIT if scope is not None and assignment.unit_id in scope else None
-    if role == Role.GROUP:
-        if assignment.group_id is None:
-            return None
-        is_member = assignment.group.members.filter(pk=user.pk).exists()
-        return Role.GROUP if is_member else None
-    return None
-
-
-def may_read_audit(user: Any) -> bool:
+def may_read_audit(user: Viewer | None) -> bool:
     """The office and the supervisors browse the audit log."""
-    return role_of(user) in {Role.OFFICE, Role.SUPERVISOR}
+    return has_role(user, Role.OFFICE, Role.SUPERVISOR)
+
+
+def role_labels(user: Viewer | None) -> list[str]:
+    """The user's roles as people read them, function by function (for the page header)."""
+    held = roles_of(user)
+    return [
+        str(Role(role).label)
+        for function in Function.values
+        for role in Role.values
+        if role in held and ROLE_FUNCTIONS[role] == function
+    ]
+
+
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "Viewer",
+    "forget_roles",
+    "has_role",
+    "may_read_audit",
+    "role_labels",
+    "roles_of",
+]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from xuncha.core.models import AuditEntry
-from xuncha.core.permissions import may_read_audit
+from xuncha.core.permissions import Viewer, may_read_audit
 
 
-def audit_entries_for_user(user: Any) -> QuerySet[AuditEntry]:
+def audit_entries_for_user(user: Viewer) -> QuerySet[AuditEntry]:
     """Every audit row for the office and supervisors; nothing for anyone else."""
     if not may_read_audit(user):
         return AuditEntry.objects.none()
@@ -20,7 +19,7 @@ def audit_entries_for_user(user: Any) -> QuerySet[AuditEntry]:
 
 
 def audit_entries_filtered(
-    user: Any,
+    user: Viewer,
     *,
     actor: str = "",
     action: str = "",
@@ -54,7 +53,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_choices(user: Any) -> tuple[list[str], list[str]]:
+def audit_choices(user: Viewer) -> tuple[list[str], list[str]]:
     """The actions and object types present in the log, for the filter's choices."""
     entries = audit_entries_for_user(user).order_by()
     actions = sorted(set(entries.values_list("action", flat=True).distinct()))

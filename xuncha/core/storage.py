@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.files.base import File
 
 from xuncha.core.files import check_file
 from xuncha.core.models import StoredFile
+from xuncha.core.permissions import Actor
 
 
-def stored_file_save(instance: StoredFile, upload: Any, *, actor: Any) -> None:
+def stored_file_save(instance: StoredFile, upload: File[bytes], *, actor: Actor) -> None:
     """Check ``upload``, fill the instance's file fields and store the bytes under their hash.
 
     The model's ``file`` field names its path from the hash, so the same content uploaded
@@ -26,7 +25,7 @@ def stored_file_save(instance: StoredFile, upload: Any, *, actor: Any) -> None:
     instance.size = checked.size
     instance.sha256 = checked.sha256
     instance.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
-    field = instance._meta.get_field("file")
+    field = instance.file.field
     path = field.generate_filename(instance, name)
     if field.storage.exists(path):
         instance.file.name = path  # the same content is stored already: share it

@@ -5,17 +5,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
+from xuncha.core.permissions import Actor
 from xuncha.digests.models import DigestImport
 from xuncha.findings.models import Measure, Problem
 from xuncha.findings.services import MeasureInput, problem_create
-from xuncha.rounds.models import Round
+from xuncha.rectification.transitions import problem_transition
+from xuncha.rounds.models import Assignment, Round
 from xuncha.rounds.services import (
     assignment_get_or_create,
     group_get_or_create,
@@ -46,7 +47,7 @@ def source_colon(text: str) -> str:
 
 @transaction.atomic
 def digest_import(
-    *, actor: Any, data: bytes | str, file_name: str, round_name: str
+    *, actor: Actor, data: bytes | str, file_name: str, round_name: str
 ) -> DigestImport:
     """Store a digest's units, problems and measures in a round (created if absent).
 
@@ -82,7 +83,7 @@ def digest_import(
                 line=unit_parsed.line,
             )
         for problem in unit_parsed.problems:
-            problem_create(
+            created = problem_create(
                 actor=actor,
                 assignment=assignment,
                 title=problem.title,
@@ -90,9 +91,9 @@ def digest_import(
                 unit_report=problem.rectification,
                 rectification_lead=problem.lead,
                 measures_numbered=any(m.ordinal is not None for m in problem.measures),
-                start=True,
-                reason=IMPORT_REASON,
             )
+            # A digest publishes rectification already under way: the problem starts at once.
+            problem_transition(actor=actor, problem=created, name="start", reason=IMPORT_REASON)
             problem_count += 1
     record = DigestImport.objects.create(
         round=round_,
@@ -168,7 +169,7 @@ def digest_problems_prefetch(
     )
 
 
-def digest_unit(assignment: Any) -> DigestUnit:
+def digest_unit(assignment: Assignment) -> DigestUnit:
     """One unit of a digest from an assignment fetched with :func:`digest_problems_prefetch`:
     its problems as stored now, each with its lead and measures (numbered when they were)."""
     return DigestUnit(
@@ -190,7 +191,7 @@ def digest_unit(assignment: Any) -> DigestUnit:
     )
 
 
-def _numbered(problem: Any) -> bool:
+def _numbered(problem: Problem) -> bool:
     """Several measures are always written 一是、二是 …; a single one as its source had it."""
     return problem.measures_numbered or len(problem.measures.all()) > 1
 

@@ -12,7 +12,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(AuditedModelAdmin):
+class ProblemAdmin(AuditedModelAdmin[Problem]):
     """Problems are read here; statuses change only through the workflow pages."""
 
     list_display = ["title", "assignment", "status", "deadline"]

@@ -6,3 +6,8 @@ class FindingsConfig(AppConfig):
     name = "xuncha.findings"
     label = "findings"
     verbose_name = _("findings")
+
+    def ready(self) -> None:
+        from xuncha.findings.deadlines import register
+
+        register()

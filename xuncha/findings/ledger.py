@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 
-from xuncha.clocks.selectors import problems_with_warning
+from xuncha.clocks.selectors import colour_filter, with_warning
+from xuncha.core.permissions import Viewer
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import ledger_problems, measure_progress
 
@@ -19,13 +20,13 @@ LEDGER_PAGE_SIZE = 50
 class LedgerPage:
     """The page (numbers and links), its problems in order, and their measure counts."""
 
-    page: Page
+    page: Page[int]
     problems: list[Problem]
     progress: dict[int, dict[str, int]]
 
 
 def ledger_page(
-    user: Any,
+    user: Viewer,
     *,
     filters: dict[str, Any],
     warning: str | None,
@@ -35,15 +36,15 @@ def ledger_page(
 ) -> LedgerPage:
     """A page of the user's ledger with its warning colours, in three short queries.
 
-    The page is found on ids alone (count, then one page of ids), and only those rows are
-    loaded with their joins and deadline subqueries: a deep page does not drag thousands of
-    joined rows past the database's OFFSET (see bench/ledger.py).
+    A colour is a range on each problem's stored nearest deadline (an index walk). The page is
+    found on ids alone (count, then one page of ids), and only those rows are loaded with their
+    joins: a deep page does not drag thousands of joined rows past the database's OFFSET.
     """
-    problems = problems_with_warning(ledger_problems(user, **filters), today)
+    problems = ledger_problems(user, **filters)
     if warning:
-        problems = problems.filter(warning=warning)
+        problems = problems.filter(colour_filter(warning, today))
     page = Paginator(problems.values_list("id", flat=True), per_page).get_page(page_number)
     ids = list(page.object_list)
-    rows = {problem.pk: problem for problem in problems.filter(id__in=ids)}
+    rows = {problem.pk: problem for problem in with_warning(problems.filter(id__in=ids), today)}
     ordered = [rows[pk] for pk in ids if pk in rows]
     return LedgerPage(page=page, problems=ordered, progress=measure_progress(ids))

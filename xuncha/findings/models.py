@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.clocks.models import ClockHolder
 from xuncha.rounds.models import Assignment
 
 
@@ -18,7 +18,7 @@ class RectificationKind(models.TextChoices):
 
 
 class ProblemStatus(models.TextChoices):
-    """Where a problem stands; changed only through ``findings.workflow``."""
+    """Where a problem stands; changed only through its workflow (``rectification.workflow``)."""
 
     PENDING = "pending", _("待整改")
     IN_PROGRESS = "in_progress", _("整改中")
@@ -29,15 +29,19 @@ class ProblemStatus(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    """Where a measure stands; changed only through ``findings.workflow``."""
+    """Where a measure stands; changed only through its workflow (``rectification.workflow``)."""
 
     NOT_STARTED = "not_started", _("未开始")
     IN_PROGRESS = "in_progress", _("推进中")
     DONE = "done", _("已完成")
 
 
-class Problem(models.Model):
-    """One problem (问题) handed to a unit at feedback, with the unit's rectification."""
+class Problem(ClockHolder):
+    """One problem (问题) handed to a unit at feedback, with the unit's rectification.
+
+    As a clock holder it stores its nearest open deadline (``nearest_*``), written by the clock
+    engine whenever a deadline or the problem's openness changes.
+    """
 
     assignment = models.ForeignKey(
         Assignment, on_delete=models.PROTECT, related_name="problems", verbose_name=_("巡察对象")
@@ -77,7 +81,14 @@ class Problem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assignment", "ordinal"], name="problem_ordinal_unique")
         ]
-        indexes = [models.Index(fields=["deadline"])]
+        indexes = [
+            models.Index(fields=["deadline"]),
+            # Covers the counts per unit and group (status and warning) of any set of rounds.
+            models.Index(
+                fields=["assignment", "nearest_due", "nearest_paused", "status"],
+                name="problem_assignment_due",
+            ),
+        ]
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
 
@@ -217,40 +228,3 @@ class Regulation(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.source_text
-
-
-class ProblemEvent(models.Model):
-    """A status change of a problem or one of its measures: the workflow's history row."""
-
-    problem = models.ForeignKey(
-        Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("问题")
-    )
-    measure = models.ForeignKey(
-        Measure,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("措施"),
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    transition = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=24)
-    reason = models.TextField(_("理由"), blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("状态变更")
-        verbose_name_plural = _("状态变更")
-
-    def __str__(self) -> str:
-        return f"{self.transition}: {self.from_status} → {self.to_status}"

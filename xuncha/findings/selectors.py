@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from xuncha.core.models import AuditEntry
-from xuncha.core.permissions import unit_ids_for_user
-from xuncha.findings.models import (
-    Measure,
-    MeasureStatus,
-    Problem,
-    ProblemEvent,
-    ProblemStatus,
-)
+from xuncha.clocks.selectors import COLOURS, PAUSED, colour_filter
+from xuncha.core.models import AuditEntry, StatusChange
+from xuncha.core.permissions import Viewer
+from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
+from xuncha.rounds.access import unit_ids_for_user
 
 
-def problems_for_user(user: Any) -> QuerySet[Problem]:
+def problems_for_user(user: Viewer) -> QuerySet[Problem]:
     """Every problem the user may see."""
     problems = Problem.objects.all()
     scope = unit_ids_for_user(user)
@@ -27,12 +25,14 @@ def problems_for_user(user: Any) -> QuerySet[Problem]:
     return problems
 
 
-def get_problem_for_user(user: Any, pk: int) -> Problem:
+def get_problem_for_user(user: Viewer, pk: int) -> Problem:
     """The problem with its unit, round and group, or 404 when the user may not see it."""
     try:
         return (
             problems_for_user(user)
-            .select_related("assignment__unit", "assignment__round", "assignment__group")
+            .select_related(
+                "assignment__unit", "assignment__round", "assignment__group", "nearest_rule"
+            )
             .get(pk=pk)
         )
     except Problem.DoesNotExist:
@@ -50,7 +50,7 @@ def measures_prefetch() -> Prefetch:
 
 
 def ledger_problems(
-    user: Any,
+    user: Viewer,
     *,
     round_id: int | None = None,
     group_id: int | None = None,
@@ -72,7 +72,7 @@ def ledger_problems(
     if status:
         problems = problems.filter(status=status)
     return problems.select_related(
-        "assignment__unit", "assignment__round", "assignment__group"
+        "assignment__unit", "assignment__round", "assignment__group", "nearest_rule"
     ).order_by("id")
 
 
@@ -96,13 +96,48 @@ def status_counts_by_unit(problems: QuerySet[Problem]) -> dict[int, dict[str, in
         )
     )
     for row in rows:
+        counts: Mapping[str, Any] = row  # its status keys are made at run time, unknown to mypy
         result[row["assignment_id"]] = {
-            key: value for key, value in row.items() if key != "assignment_id"
+            key: value for key, value in counts.items() if key != "assignment_id"
         }
     return result
 
 
-def get_measure_for_user(user: Any, pk: int) -> Measure:
+WARNING_KEYS = [*COLOURS, PAUSED]
+
+
+def counts_by_assignment(problems: QuerySet[Problem], today: dt.date) -> dict[int, dict[str, int]]:
+    """Per assignment (a unit in a round): its problems by status, by the warning their stored
+    nearest deadline gives today (green, yellow, red, paused) and in all, in one aggregate
+    over the problems' own columns (no join, so an index walk where one covers them)."""
+    aggregates: dict[str, Any] = {
+        status: Count("pk", filter=Q(status=status)) for status in ProblemStatus.values
+    }
+    aggregates |= {key: Count("pk", filter=colour_filter(key, today)) for key in WARNING_KEYS}
+    rows = problems.order_by().values("assignment_id").annotate(total=Count("pk"), **aggregates)
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts: Mapping[str, Any] = row  # its keys are made at run time, unknown to mypy
+        result[row["assignment_id"]] = {
+            key: value for key, value in counts.items() if key != "assignment_id"
+        }
+    return result
+
+
+def counts_summed(
+    counts: Mapping[int, Mapping[str, int]], key_of: Mapping[int, Any]
+) -> dict[Any, dict[str, int]]:
+    """Counts per assignment summed per whatever ``key_of`` maps each assignment to (its unit,
+    its group): a unit inspected in several rounds adds up its assignments."""
+    summed: dict[Any, dict[str, int]] = {}
+    for assignment_id, row in counts.items():
+        target = summed.setdefault(key_of.get(assignment_id), {})
+        for key, value in row.items():
+            target[key] = target.get(key, 0) + value
+    return summed
+
+
+def get_measure_for_user(user: Viewer, pk: int) -> Measure:
     """The measure with its problem, unit and round, or 404 when the user may not see it."""
     measures = Measure.objects.all()
     scope = unit_ids_for_user(user)
@@ -137,9 +172,14 @@ def measure_progress(problem_ids: list[int]) -> dict[int, dict[str, int]]:
     return {row["problem_id"]: {"total": row["total"], "done": row["done"]} for row in rows}
 
 
-def problem_history(problem: Problem) -> tuple[QuerySet[ProblemEvent], QuerySet[AuditEntry]]:
-    """A problem's workflow events and its audit rows (every change under its scope), in order."""
-    events = problem.events.select_related("actor__profile", "measure").order_by("at", "id")
+def problem_history(problem: Problem) -> tuple[QuerySet[StatusChange], QuerySet[AuditEntry]]:
+    """A problem's status changes (its own and its measures') and its audit rows (every change
+    under its scope), in order."""
+    events = (
+        StatusChange.objects.filter(scope=f"problem:{problem.pk}")
+        .select_related("actor__profile")
+        .order_by("at", "id")
+    )
     entries = (
         AuditEntry.objects.filter(scope=f"problem:{problem.pk}")
         .select_related("actor__profile")
@@ -154,21 +194,11 @@ def with_last_step(problems: QuerySet[Problem]) -> QuerySet[Problem]:
     ``last_transition`` (e.g. "return"), ``last_reason`` and ``last_step_at``: a work queue
     puts returned problems first and shows why they came back.
     """
-    last = ProblemEvent.objects.filter(problem_id=OuterRef("pk"), measure=None).order_by(
+    last = StatusChange.objects.filter(workflow="problem", subject_id=OuterRef("pk")).order_by(
         "-at", "-id"
     )
     return problems.annotate(
-        last_transition=Subquery(last.values("transition")[:1]),
+        last_transition=Subquery(last.values("move")[:1]),
         last_reason=Subquery(last.values("reason")[:1]),
         last_step_at=Subquery(last.values("at")[:1]),
-    )
-
-
-def closing_requester_id(problem: Problem) -> int | None:
-    """Who asked for the problem's closing most recently (None: nobody, or the system)."""
-    return (
-        problem.events.filter(transition="request_closing", measure=None)
-        .order_by("-at", "-id")
-        .values_list("actor_id", flat=True)
-        .first()
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xuncha.clocks.services import clocks_changed
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.permissions import acting_role, may_edit_unit
+from xuncha.core.models import Role
+from xuncha.core.permissions import Actor
 from xuncha.findings.models import (
     Accountability,
     Measure,
@@ -22,18 +23,28 @@ from xuncha.findings.models import (
     RectificationKind,
     Regulation,
 )
-from xuncha.findings.transitions import (
-    bump_version,
-    measure_transition,
-    problem_scope,
-    problem_transition,
-)
+from xuncha.rounds.access import acting_roles, may_edit_unit
 from xuncha.rounds.models import Assignment
 from xuncha.text.quantities import find_outcomes
 
 
 class EditConflict(Exception):
     """Someone else saved the record after this edit began; nothing was written."""
+
+
+class EditRefused(PermissionError):
+    """The actor may not change this unit's rectification."""
+
+
+def problem_scope(problem: Problem) -> str:
+    """The audit scope under which a problem's history is gathered."""
+    return f"problem:{problem.pk}"
+
+
+def bump_version(problem: Problem) -> None:
+    """Mark a problem changed, so that an edit begun before this one is refused."""
+    problem.version += 1
+    problem.save(update_fields=["version", "updated_at"])
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ class MeasureInput:
 @transaction.atomic
 def problem_create(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: Assignment,
     title: str,
     measures: Sequence[MeasureInput],
@@ -60,13 +71,11 @@ def problem_create(
     unit_report: str = "",
     rectification_lead: str = "",
     measures_numbered: bool | None = None,
-    start: bool = False,
-    reason: str = "",
 ) -> Problem:
-    """Create a problem with its measures; their outcomes are read from the measures' text.
+    """Create a 待整改 problem with its measures; their outcomes are read from their text.
 
-    With ``start`` the problem moves straight to 整改中 through the workflow (imported problems
-    arrive with a rectification already under way).
+    It enters rectification through its workflow (``rectification.transitions``): an approved
+    plan starts it, an import starts it at once.
     """
     ordinal = (
         assignment.problems.order_by("-ordinal").values_list("ordinal", flat=True).first() or 0
@@ -92,6 +101,7 @@ def problem_create(
         after=snapshot(problem),
         scope=problem_scope(problem),
     )
+    created = []
     for number, item in enumerate(measures, start=1):
         measure = Measure.objects.create(
             problem=problem,
@@ -102,6 +112,7 @@ def problem_create(
             deadline=item.deadline,
         )
         outcomes_refresh(measure)
+        created.append(measure.pk)
         audit_record(
             actor=actor,
             action="measure.create",
@@ -110,18 +121,9 @@ def problem_create(
             after=snapshot(measure),
             scope=problem_scope(problem),
         )
-    if any(item.deadline for item in measures):
-        refresh_deadlines(actor, assignment)
-    if start:
-        problem = problem_transition(actor=actor, problem=problem, name="start", reason=reason)
+    clocks_changed(actor=actor, source="measure", ids=created)
+    clocks_changed(actor=actor, source="problem", ids=[problem.pk])
     return problem
-
-
-def refresh_deadlines(actor: Any, assignment: Assignment) -> None:
-    """Recompute the unit's stored deadlines after a date they count from changed."""
-    from xuncha.clocks.services import deadlines_refresh_for_assignment
-
-    deadlines_refresh_for_assignment(actor=actor, assignment=assignment)
 
 
 def outcomes_refresh(measure: Measure) -> None:
@@ -182,7 +184,7 @@ MEASURE_EDITABLE_FIELDS = ["text", "owner", "department", "deadline"]
 @transaction.atomic
 def measure_update(
     *,
-    actor: Any,
+    actor: Actor,
     measure: Measure,
     expected_version: int,
     text: str,
@@ -211,7 +213,7 @@ def measure_update(
     if before["text"] != after["text"]:
         outcomes_refresh(measure)
     if before["deadline"] != after["deadline"]:
-        refresh_deadlines(actor, problem.assignment)
+        clocks_changed(actor=actor, source="measure", ids=[measure.pk])
     bump_version(problem)
     audit_record(
         actor=actor,
@@ -224,12 +226,8 @@ def measure_update(
     return measure
 
 
-class EditRefused(PermissionError):
-    """The actor may not change this unit's rectification."""
-
-
 def _problem_for_edit(
-    actor: Any, problem_id: int, expected_version: int | None, as_role: str | None = None
+    actor: Actor, problem_id: int, expected_version: int | None, as_role: str | None = None
 ) -> Problem:
     """Lock the problem, check the actor may edit it and nobody saved it meanwhile.
 
@@ -243,8 +241,10 @@ def _problem_for_edit(
     )
     if as_role is None and not may_edit_unit(actor, problem.assignment.unit_id):
         raise EditRefused(_("您没有权限修改该单位的整改内容。"))
-    if problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED} and (
-        acting_role(actor, problem.assignment) != "office" and actor is not None
+    if (
+        problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED}
+        and actor is not None
+        and Role.OFFICE not in acting_roles(actor, problem.assignment)
     ):
         raise EditRefused(
             _("问题处于“%(status)s”状态，整改内容不能再修改。")
@@ -261,7 +261,7 @@ def _problem_for_edit(
 @transaction.atomic
 def measure_create(
     *,
-    actor: Any,
+    actor: Actor,
     problem: Problem,
     expected_version: int | None,
     text: str,
@@ -284,7 +284,7 @@ def measure_create(
     )
     outcomes_refresh(measure)
     if deadline is not None:
-        refresh_deadlines(actor, locked.assignment)
+        clocks_changed(actor=actor, source="measure", ids=[measure.pk])
     bump_version(locked)
     audit_record(
         actor=actor,
@@ -298,7 +298,7 @@ def measure_create(
 
 
 @transaction.atomic
-def measure_delete(*, actor: Any, measure: Measure, expected_version: int | None) -> None:
+def measure_delete(*, actor: Actor, measure: Measure, expected_version: int | None) -> None:
     """Remove a measure that has not started; the others keep their order."""
     problem = _problem_for_edit(actor, measure.problem_id, expected_version)
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
@@ -313,7 +313,11 @@ def measure_delete(*, actor: Any, measure: Measure, expected_version: int | None
         after=None,
         scope=problem_scope(problem),
     )
+    measure_id = measure.pk
     measure.delete()
+    # The measure is gone: its clocks go with it, and the problem's nearest deadline follows.
+    clocks_changed(actor=actor, source="measure", ids=[measure_id])
+    clocks_changed(actor=actor, source="problem", ids=[problem.pk])
     bump_version(problem)
 
 
@@ -323,7 +327,7 @@ PROBLEM_PLAN_FIELDS = ["rectification_kind", "deadline"]
 @transaction.atomic
 def problem_plan_update(
     *,
-    actor: Any,
+    actor: Actor,
     problem: Problem,
     expected_version: int | None,
     rectification_kind: str,
@@ -360,13 +364,12 @@ __all__ = [
     "EditConflict",
     "EditRefused",
     "MeasureInput",
+    "bump_version",
     "measure_create",
     "measure_delete",
-    "measure_transition",
     "measure_update",
     "outcomes_refresh",
     "problem_create",
     "problem_plan_update",
     "problem_scope",
-    "problem_transition",
 ]

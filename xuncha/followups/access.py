@@ -7,43 +7,47 @@ supervisors read only; everyone else is refused. ``None`` as the actor is the sy
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from xuncha.core.models import Role
-from xuncha.core.permissions import role_of
+from xuncha.core.permissions import SYSTEM, Actor, Viewer, has_role
+from xuncha.core.workflow import VISITING_GROUP
 from xuncha.findings.services import EditConflict, EditRefused
 from xuncha.followups.models import FollowUp, Visit, VisitStatus
+from xuncha.followups.workflow import visit_scope
+from xuncha.rounds.access import is_group_member
 
 
 class FollowUpError(ValueError):
     """Input a follow-up service refuses; the message says what to correct."""
 
 
-def require_office(actor: Any, what: str) -> None:
+def require_office(actor: Actor, what: str) -> None:
     """Refuse anyone but the inspection office (and the system)."""
-    if actor is None or role_of(actor) == Role.OFFICE:
+    if actor is None or has_role(actor, Role.OFFICE):
         return
-    if role_of(actor) == Role.SUPERVISOR:
+    if has_role(actor, Role.SUPERVISOR):
         raise EditRefused(_("纪委监委、组织部人员只能查看，不能%(what)s。") % {"what": what})
     raise EditRefused(_("只有巡察办可以%(what)s。") % {"what": what})
 
 
-def is_visit_member(user: Any, visit: Visit) -> bool:
+def is_visit_member(user: Viewer | None, visit: Visit) -> bool:
     """Whether ``user`` sits in the group assigned to the visit."""
-    if role_of(user) != Role.GROUP:
+    if user is None or not user.is_authenticated:
         return False
-    return visit.group.members.filter(pk=user.pk).exists()
+    return is_group_member(user, visit.group)
 
 
-def require_visit_member(actor: Any, visit: Visit, what: str) -> str:
-    """Refuse anyone but a member of the visit's group; return the role to act in."""
+def require_visit_member(actor: Actor, visit: Visit, what: str) -> str:
+    """Refuse anyone but a member of the visit's group; return the part to act in."""
     if actor is None:
-        return "system"
+        return SYSTEM
     if is_visit_member(actor, visit):
-        return Role.GROUP
-    if role_of(actor) == Role.SUPERVISOR:
+        return VISITING_GROUP
+    if has_role(actor, Role.SUPERVISOR):
         raise EditRefused(_("纪委监委、组织部人员只能查看，不能%(what)s。") % {"what": what})
     raise EditRefused(
         _("只有%(group)s的成员可以%(what)s。") % {"group": visit.group.name, "what": what}
@@ -68,17 +72,14 @@ def check_version(visit: Visit, expected_version: int) -> None:
         )
 
 
-def require_visited(visit: Visit, what: str) -> None:
-    """Refuse work that needs the visit to have taken place (its date and methods recorded)."""
+def require_visited(visit: Visit, what: str) -> dt.date:
+    """Refuse work that needs the visit to have taken place (its date and methods recorded);
+    return the day it took place."""
     if visit.status != VisitStatus.DONE or visit.visited_on is None:
         raise FollowUpError(
             _("请先记录回访情况（回访日期和听看查访），再%(what)s。") % {"what": what}
         )
-
-
-def visit_scope(visit: Visit) -> str:
-    """The audit scope under which a visit's records are gathered."""
-    return f"visit:{visit.pk}"
+    return visit.visited_on
 
 
 def followup_scope(followup: FollowUp) -> str:
@@ -86,7 +87,7 @@ def followup_scope(followup: FollowUp) -> str:
     return f"followup:{followup.pk}"
 
 
-def user_or_none(actor: Any) -> Any:
+def user_or_none(actor: Actor) -> Any:
     """The actor as a user to store on a row, or None for the system."""
     return actor if getattr(actor, "is_authenticated", False) else None
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from xuncha.core.admin import AuditedModelAdmin
 from xuncha.followups.models import (
@@ -22,13 +22,13 @@ from xuncha.followups.models import (
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records that only the services write (verdicts move problems through the workflow)."""
 
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -37,10 +37,10 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -51,7 +51,7 @@ class BatchInline(admin.TabularInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(AuditedModelAdmin):
+class FollowUpAdmin(AuditedModelAdmin[FollowUp]):
     list_display = ["name", "round", "kind", "rubric", "survey", "created_at"]
     list_filter = ["kind", "round"]
     search_fields = ["name", "round__name"]
@@ -59,7 +59,7 @@ class FollowUpAdmin(AuditedModelAdmin):
 
 
 @admin.register(Rubric)
-class RubricAdmin(AuditedModelAdmin):
+class RubricAdmin(AuditedModelAdmin[Rubric]):
     """Items are [name, maximum points] pairs adding up to the total; checked on save."""
 
     list_display = ["name", "total", "passing"]
@@ -67,7 +67,7 @@ class RubricAdmin(AuditedModelAdmin):
 
 
 @admin.register(SurveyTemplate)
-class SurveyTemplateAdmin(AuditedModelAdmin):
+class SurveyTemplateAdmin(AuditedModelAdmin[SurveyTemplate]):
     """Questions are a list of texts; the scale [label, score] pairs, best first; checked."""
 
     list_display = ["name"]
@@ -76,14 +76,21 @@ class SurveyTemplateAdmin(AuditedModelAdmin):
 
 class VerdictInline(ReadOnlyInline):
     model = Verdict
-    fields = ["problem", "kind", "reason", "new_deadline", "declared_status", "declared_done"]
-    readonly_fields = fields
+    readonly_fields = (
+        "problem",
+        "kind",
+        "reason",
+        "new_deadline",
+        "declared_status",
+        "declared_done",
+    )
+    fields = readonly_fields
 
 
 class VisitEvidenceInline(ReadOnlyInline):
     model = VisitEvidence
-    fields = ["original_name", "content_type", "size", "sha256", "verdict", "uploaded_by"]
-    readonly_fields = fields
+    readonly_fields = ("original_name", "content_type", "size", "sha256", "verdict", "uploaded_by")
+    fields = readonly_fields
 
 
 @admin.register(Visit)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
+from xuncha.core.permissions import Actor
 from xuncha.followups.access import (
     FollowUpError,
     lock_visit,
@@ -23,7 +24,7 @@ from xuncha.followups.scales import rubric_maxima, score_problems, to_decimal
 
 
 @transaction.atomic
-def score_record(*, actor: Any, visit: Visit, item_scores: Mapping[str, Any]) -> Score:
+def score_record(*, actor: Actor, visit: Visit, item_scores: Mapping[str, Any]) -> Score:
     """Score the unit item by item; the total passes at the rubric's pass mark (e.g. 90).
 
     Every item of the rubric must be scored, each between 0 and its maximum. Scoring again

@@ -14,7 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from xuncha.core.permissions import unit_ids_for_user
+from xuncha.core.permissions import Viewer
 from xuncha.findings.models import Problem
 from xuncha.followups.models import (
     Batch,
@@ -27,12 +27,13 @@ from xuncha.followups.models import (
     VisitStatus,
 )
 from xuncha.followups.scales import normalise_answer
+from xuncha.rounds.access import unit_ids_for_user
 
 # The verdicts that say the work is not done, whatever the unit declared.
 NOT_DONE_KINDS = (VerdictKind.NOT_DONE, VerdictKind.REBOUND)
 
 
-def followups_for_user(user: Any) -> QuerySet[FollowUp]:
+def followups_for_user(user: Viewer) -> QuerySet[FollowUp]:
     """Follow-ups the user may see: all of them, or for a liaison those visiting their units."""
     followups = FollowUp.objects.select_related("round", "rubric", "survey")
     scope = unit_ids_for_user(user)
@@ -43,7 +44,7 @@ def followups_for_user(user: Any) -> QuerySet[FollowUp]:
     return followups
 
 
-def get_followup_for_user(user: Any, pk: int) -> FollowUp:
+def get_followup_for_user(user: Viewer, pk: int) -> FollowUp:
     """The follow-up, or 404 when the user may not see it."""
     try:
         return followups_for_user(user).get(pk=pk)
@@ -51,7 +52,7 @@ def get_followup_for_user(user: Any, pk: int) -> FollowUp:
         raise Http404 from None
 
 
-def visits_for_user(user: Any) -> QuerySet[Visit]:
+def visits_for_user(user: Viewer) -> QuerySet[Visit]:
     """Visits the user may see, with their batch, follow-up, unit and group."""
     visits = Visit.objects.select_related(
         "batch__followup__round", "assignment__unit", "assignment__round", "group"
@@ -62,7 +63,7 @@ def visits_for_user(user: Any) -> QuerySet[Visit]:
     return visits
 
 
-def get_visit_for_user(user: Any, pk: int) -> Visit:
+def get_visit_for_user(user: Viewer, pk: int) -> Visit:
     """The visit, or 404 when the user may not see it (a liaison: another unit's visit)."""
     try:
         return visits_for_user(user).get(pk=pk)
@@ -70,7 +71,7 @@ def get_visit_for_user(user: Any, pk: int) -> Visit:
         raise Http404 from None
 
 
-def get_visit_evidence_for_user(user: Any, pk: int) -> VisitEvidence:
+def get_visit_evidence_for_user(user: Viewer, pk: int) -> VisitEvidence:
     """A visit's file, or 404 when the user may not see the visit (another unit's, say)."""
     try:
         return VisitEvidence.objects.select_related("visit").get(
@@ -174,7 +175,7 @@ class PlanRow:
         return max(self.problems - self.ruled, 0)
 
 
-def plan_table(followup: FollowUp, *, user: Any = None) -> list[PlanRow]:
+def plan_table(followup: FollowUp, *, user: Viewer | None = None) -> list[PlanRow]:
     """The plan as the office sees it: batch, unit, group, dates, status, verdict counts.
 
     With ``user``, only the visits that user may see.
@@ -262,7 +263,7 @@ def progress(followup: FollowUp) -> Progress:
     """Visits done of those planned, problems ruled of those to rule, per batch and in total."""
     visits = Visit.objects.filter(batch__followup=followup).order_by()
     visit_counts = {
-        row["batch_id"]: row
+        row["batch_id"]: (row["planned"], row["done"])
         for row in visits.values("batch_id").annotate(
             planned=Count("pk"), done=Count("pk", filter=Q(status=VisitStatus.DONE))
         )
@@ -281,13 +282,13 @@ def progress(followup: FollowUp) -> Progress:
     )
     result = Progress()
     for batch in Batch.objects.filter(followup=followup).order_by("sequence"):
-        counts = visit_counts.get(batch.pk, {})
+        planned, done = visit_counts.get(batch.pk, (0, 0))
         line = BatchProgress(
             name=batch.name,
             sequence=batch.sequence,
             batch_id=batch.pk,
-            visits_planned=counts.get("planned", 0),
-            visits_done=counts.get("done", 0),
+            visits_planned=planned,
+            visits_done=done,
             problems=problem_counts.get(batch.pk, 0),
             problems_ruled=ruled_counts.get(batch.pk, 0),
         )

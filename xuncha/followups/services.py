@@ -11,12 +11,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.base import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
+from xuncha.core.permissions import Actor
 from xuncha.core.storage import stored_file_save
 from xuncha.findings.services import problem_scope
 from xuncha.followups.access import (
@@ -27,7 +29,6 @@ from xuncha.followups.access import (
     require_office,
     require_visit_member,
     require_visited,
-    visit_scope,
 )
 from xuncha.followups.models import (
     Batch,
@@ -41,6 +42,7 @@ from xuncha.followups.models import (
     VisitStatus,
 )
 from xuncha.followups.scales import questions_problems, rubric_problems, scale_problems
+from xuncha.followups.workflow import VISIT, visit_scope
 from xuncha.notifications.models import NotificationKind
 from xuncha.notifications.services import notification_send, unit_liaisons
 from xuncha.rounds.models import Assignment, Group, Round
@@ -48,7 +50,7 @@ from xuncha.rounds.models import Assignment, Group, Round
 
 @transaction.atomic
 def rubric_create(
-    *, actor: Any, name: str, items: Sequence[Sequence[Any]], total: int = 100, passing: int = 90
+    *, actor: Actor, name: str, items: Sequence[Sequence[Any]], total: int = 100, passing: int = 90
 ) -> Rubric:
     """A scoring rubric (验收评分标准): items with their maximum points, and the pass mark."""
     require_office(actor, _("设置评分标准"))
@@ -69,7 +71,7 @@ def rubric_create(
 
 @transaction.atomic
 def survey_template_create(
-    *, actor: Any, name: str, questions: Sequence[str], scale: Sequence[Sequence[Any]]
+    *, actor: Actor, name: str, questions: Sequence[str], scale: Sequence[Sequence[Any]]
 ) -> SurveyTemplate:
     """A satisfaction survey: its questions and its scale of [label, score] from best to worst."""
     require_office(actor, _("设置满意度测评问卷"))
@@ -96,7 +98,7 @@ def survey_template_create(
 @transaction.atomic
 def followup_create(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     name: str,
     kind: str = FollowUpKind.SUPERVISION,
@@ -130,7 +132,7 @@ def followup_create(
 @transaction.atomic
 def batch_create(
     *,
-    actor: Any,
+    actor: Actor,
     followup: FollowUp,
     sequence: int,
     name: str,
@@ -165,7 +167,7 @@ def batch_create(
 @transaction.atomic
 def visit_plan(
     *,
-    actor: Any,
+    actor: Actor,
     batch: Batch,
     assignment: Assignment,
     group: Group,
@@ -217,7 +219,7 @@ VISIT_RECORD_FIELDS = [
 @transaction.atomic
 def visit_record(
     *,
-    actor: Any,
+    actor: Actor,
     visit: Visit,
     expected_version: int,
     visited_on: dt.date,
@@ -230,8 +232,9 @@ def visit_record(
 ) -> Visit:
     """Record what the group did on the visit: 听 heard, 看 seen, 查 checked, 访 interviewed.
 
-    The visit becomes 已回访. ``expected_version`` is the visit's version when the form was
-    shown: an edit that raced another gets :class:`EditConflict` and writes nothing.
+    The first record moves the visit to 已回访 (its workflow's "record"); a later one corrects
+    what was recorded. ``expected_version`` is the visit's version when the form was shown: an
+    edit that raced another gets :class:`EditConflict` and writes nothing.
     """
     visit = lock_visit(visit)
     require_visit_member(actor, visit, _("记录回访情况"))
@@ -244,14 +247,23 @@ def visit_record(
         raise FollowUpError(_("访谈人数不能为负数。"))
     if not any(text.strip() for text in (heard, seen, checked, interviewed)):
         raise FollowUpError(_("请至少填写听、看、查、访中的一项。"))
+    values = {
+        "visited_on": visited_on,
+        "heard": heard.strip(),
+        "seen": seen.strip(),
+        "checked": checked.strip(),
+        "interviewed": interviewed.strip(),
+        "interview_count": interview_count,
+        "notes": notes.strip(),
+    }
+    if visit.status == VisitStatus.PLANNED:
+        # The first record is the visit's move from 已安排 to 已回访.
+        return VISIT.apply(visit, "record", actor=actor, changes=values)
     before = snapshot(visit, VISIT_RECORD_FIELDS)
-    visit.visited_on = visited_on
-    visit.status = VisitStatus.DONE
-    visit.heard, visit.seen, visit.checked = heard.strip(), seen.strip(), checked.strip()
-    visit.interviewed, visit.interview_count = interviewed.strip(), interview_count
-    visit.notes = notes.strip()
+    for name, value in values.items():
+        setattr(visit, name, value)
     visit.version += 1
-    visit.save(update_fields=[*VISIT_RECORD_FIELDS, "version"])
+    visit.save(update_fields=[*values, "version"])
     audit_record(
         actor=actor,
         action="visit.record",
@@ -265,7 +277,7 @@ def visit_record(
 
 @transaction.atomic
 def visit_evidence_add(
-    *, actor: Any, visit: Visit, upload: Any, verdict: Verdict | None = None
+    *, actor: Actor, visit: Visit, upload: File[bytes], verdict: Verdict | None = None
 ) -> VisitEvidence:
     """Keep a file gathered on the visit (photos, ledgers checked), or backing one verdict.
 
@@ -292,7 +304,7 @@ def visit_evidence_add(
 
 @transaction.atomic
 def re_feedback_record(
-    *, actor: Any, visit: Visit, text: str, on: dt.date, expected_version: int | None = None
+    *, actor: Actor, visit: Visit, text: str, on: dt.date, expected_version: int | None = None
 ) -> Visit:
     """The group's written re-feedback (再反馈) to the unit: what is still to be rectified.
 
@@ -300,13 +312,13 @@ def re_feedback_record(
     """
     visit = lock_visit(visit)
     require_visit_member(actor, visit, _("再反馈"))
-    require_visited(visit, _("再反馈"))
+    visited_on = require_visited(visit, _("再反馈"))
     if expected_version is not None:
         check_version(visit, expected_version)
     if not text.strip():
         raise FollowUpError(_("请填写再反馈意见。"))
-    if on is None or on < visit.visited_on:
-        raise FollowUpError(_("再反馈日期不能早于回访日期（%(d)s）。") % {"d": visit.visited_on})
+    if on is None or on < visited_on:
+        raise FollowUpError(_("再反馈日期不能早于回访日期（%(d)s）。") % {"d": visited_on})
     before = snapshot(visit, ["re_feedback", "re_feedback_on"])
     visit.re_feedback, visit.re_feedback_on = text.strip(), on
     visit.version += 1

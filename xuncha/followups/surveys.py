@@ -13,11 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record
 from xuncha.core.files import check_file
+from xuncha.core.permissions import Actor
 from xuncha.followups.access import (
     FollowUpError,
     lock_visit,
@@ -40,7 +42,7 @@ def _template_of(visit: Visit) -> SurveyTemplate:
 
 @transaction.atomic
 def survey_answers_add(
-    *, actor: Any, visit: Visit, answers: Sequence[Sequence[Any]], source: str = ""
+    *, actor: Actor, visit: Visit, answers: Sequence[Sequence[Any]], source: str = ""
 ) -> list[SurveyResponse]:
     """Add respondents' answers typed in by hand, one list of labels per respondent.
 
@@ -64,7 +66,7 @@ def survey_answers_add(
 
 
 @transaction.atomic
-def survey_import_xlsx(*, actor: Any, visit: Visit, file: Any) -> list[SurveyResponse]:
+def survey_import_xlsx(*, actor: Actor, visit: Visit, file: File[bytes]) -> list[SurveyResponse]:
     """Import respondents from an .xlsx sheet (header row = the questions), all or nothing.
 
     A bad cell refuses the whole sheet, with every bad cell named by sheet, row and column.
@@ -97,7 +99,7 @@ def survey_import_xlsx(*, actor: Any, visit: Visit, file: Any) -> list[SurveyRes
 
 
 def _responses_create(
-    actor: Any, visit: Visit, rows: list[list[str]], sources: list[str]
+    actor: Actor, visit: Visit, rows: list[list[str]], sources: list[str]
 ) -> list[SurveyResponse]:
     responses = SurveyResponse.objects.bulk_create(
         SurveyResponse(visit=visit, answers=row, source=source[:200])

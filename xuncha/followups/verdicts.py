@@ -1,7 +1,7 @@
 """A group's verdict (认定) on each problem of the unit it revisits, and what it does to it.
 
 The verdict is a record of its own, kept beside what the unit had declared. What it does to the
-problem is a transition of the problem workflow (``findings.workflow.VERDICT_TRANSITIONS``),
+problem is a move of the problem workflow (``rectification.workflow.VERDICT_MOVES``),
 with its history row: 整改到位 asks for closing (the office closes: four eyes) or confirms a
 closed problem; 基本到位 keeps it open as 持续整改; 未到位 sends it back to 整改中 or reopens
 it; 问题反弹 reopens a closed one. 基本到位 and 未到位 set a new deadline, and the clocks follow.
@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from xuncha.clocks.services import deadlines_refresh_for_assignment
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.models import Role
-from xuncha.core.workflow import VISITING_GROUP, TransitionRefused
+from xuncha.core.permissions import Actor
+from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import MeasureStatus, Problem, ProblemStatus
-from xuncha.findings.services import problem_plan_update, problem_scope, problem_transition
-from xuncha.findings.workflow import VERDICT_TRANSITIONS
+from xuncha.findings.services import problem_plan_update, problem_scope
 from xuncha.followups.access import (
     FollowUpError,
     lock_visit,
@@ -33,6 +31,8 @@ from xuncha.followups.access import (
 )
 from xuncha.followups.models import Verdict, VerdictKind, Visit
 from xuncha.followups.services import visit_evidence_add
+from xuncha.rectification.transitions import problem_transition
+from xuncha.rectification.workflow import VERDICT_MOVES
 
 # The verdicts that leave work to do, and so a date to do it by.
 NEEDS_NEW_DEADLINE = frozenset({VerdictKind.MOSTLY, VerdictKind.NOT_DONE})
@@ -43,13 +43,13 @@ DECLARED_DONE_STATUSES = frozenset({ProblemStatus.CLOSING_REQUESTED, ProblemStat
 @transaction.atomic
 def verdict_record(
     *,
-    actor: Any,
+    actor: Actor,
     visit: Visit,
     problem: Problem,
     kind: str,
     reason: str,
     new_deadline: dt.date | None = None,
-    evidence: Sequence[Any] = (),
+    evidence: Sequence[File[bytes]] = (),
 ) -> Verdict:
     """Rule on one problem of the visited unit, and move the problem as the verdict says.
 
@@ -60,10 +60,9 @@ def verdict_record(
     ``evidence`` are uploaded files backing the verdict.
     """
     visit = lock_visit(visit)
+    # The verdict's moves are open only to the visit's group, which this check proves.
     role = require_visit_member(actor, visit, _("作出整改认定"))
-    # The verdict's transitions are open only to a visit's group, which this check just proved.
-    role = VISITING_GROUP if role == Role.GROUP else role
-    require_visited(visit, _("作出整改认定"))
+    visited_on = require_visited(visit, _("作出整改认定"))
     if kind not in VerdictKind.values:
         raise FollowUpError(_("认定结果无效，应为整改到位、基本到位、未到位或问题反弹。"))
     label = VerdictKind(kind).label
@@ -79,12 +78,12 @@ def verdict_record(
         )
     if not reason.strip():
         raise FollowUpError(_("认定“%(kind)s”须写明理由。") % {"kind": label})
-    _check_new_deadline(kind, new_deadline, visit)
+    _check_new_deadline(kind, new_deadline, visited_on)
     if Verdict.objects.filter(visit=visit, problem=problem).exists():
         raise FollowUpError(
             _("本次回访已对问题“%(title)s”作出认定，不能重复认定。") % {"title": problem.title}
         )
-    transition = VERDICT_TRANSITIONS.get((kind, problem.status))
+    transition = VERDICT_MOVES.get((kind, problem.status))
     if transition is None:
         raise TransitionRefused(_impossible_message(kind, problem))
     verdict = Verdict.objects.create(
@@ -105,8 +104,10 @@ def verdict_record(
         after=snapshot(verdict),
         scope=problem_scope(problem),
     )
+    # The move's effects bring the clocks up to date: this verdict's new deadline starts, an
+    # earlier verdict's ends.
     problem = problem_transition(
-        actor=actor, problem=problem, name=transition, reason=verdict.reason, as_role=role
+        actor=actor, problem=problem, name=transition, reason=verdict.reason, visit=visit
     )
     if new_deadline is not None:
         problem_plan_update(
@@ -117,23 +118,21 @@ def verdict_record(
             deadline=new_deadline,
             as_role=role,
         )
-    # Also when no new deadline: a later verdict ends the deadline an earlier one had set.
-    deadlines_refresh_for_assignment(actor=actor, assignment=problem.assignment)
     for upload in evidence:
         visit_evidence_add(actor=actor, visit=visit, upload=upload, verdict=verdict)
     return verdict
 
 
-def _check_new_deadline(kind: str, new_deadline: dt.date | None, visit: Visit) -> None:
+def _check_new_deadline(kind: str, new_deadline: dt.date | None, visited_on: dt.date) -> None:
     label = VerdictKind(kind).label
     if kind in NEEDS_NEW_DEADLINE and new_deadline is None:
         raise FollowUpError(_("认定“%(kind)s”须确定新的整改时限。") % {"kind": label})
     if kind == VerdictKind.DONE and new_deadline is not None:
         raise FollowUpError(_("认定“整改到位”不需要新的整改时限。"))
-    if new_deadline is not None and new_deadline <= visit.visited_on:
+    if new_deadline is not None and new_deadline <= visited_on:
         raise FollowUpError(
             _("新的整改时限（%(deadline)s）须晚于回访日期（%(visited)s）。")
-            % {"deadline": new_deadline.isoformat(), "visited": visit.visited_on.isoformat()}
+            % {"deadline": new_deadline.isoformat(), "visited": visited_on.isoformat()}
         )
 
 

@@ -1,4 +1,4 @@
-"""Who hears of which workflow step."""
+"""Who hears of which workflow move: the problem's and the plan's, told by the workflow engine."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xuncha.findings.signals import problem_transitioned
+from xuncha.core.models import StatusChange
+from xuncha.core.permissions import Actor
+from xuncha.core.workflow import status_changed
+from xuncha.findings.models import Problem
 from xuncha.notifications.models import NotificationKind
 from xuncha.notifications.services import notification_send, office_users, unit_liaisons
-from xuncha.rectification.signals import plan_transitioned
+from xuncha.rectification.models import RectificationPlan
 
 PROBLEM_MESSAGES = {
     "start": (
@@ -65,20 +68,29 @@ PROBLEM_MESSAGES = {
 }
 
 
-@receiver(problem_transitioned)
-def problem_step_notify(
-    sender: Any, problem: Any, transition: str, actor: Any, **kwargs: Any
+@receiver(status_changed)
+def step_notify(
+    sender: Any,
+    workflow: str,
+    subject: Any,
+    move: str,
+    actor: Actor,
+    change: StatusChange,
+    **kwargs: Any,
 ) -> None:
+    """Tell those concerned of a problem's or a plan's move (others tell nobody)."""
+    if workflow == "problem":
+        problem_step_notify(subject, move, actor, change.reason)
+    elif workflow == "plan":
+        plan_step_notify(subject, move, actor, change.reason)
+
+
+def problem_step_notify(problem: Problem, transition: str, actor: Actor, reason: str) -> None:
     if transition not in PROBLEM_MESSAGES:
         return
     kind, template, audience = PROBLEM_MESSAGES[transition]
     unit = problem.assignment.unit
-    last = problem.events.order_by("-id").first()
-    message = str(template) % {
-        "title": problem.title,
-        "unit": unit.name,
-        "reason": last.reason if last else "",
-    }
+    message = str(template) % {"title": problem.title, "unit": unit.name, "reason": reason}
     recipients = unit_liaisons(unit) if audience == "unit" else office_users()
     notification_send(
         recipients=[u for u in recipients if actor is None or u.pk != getattr(actor, "pk", None)],
@@ -88,11 +100,8 @@ def problem_step_notify(
     )
 
 
-@receiver(plan_transitioned)
-def plan_step_notify(sender: Any, plan: Any, transition: str, actor: Any, **kwargs: Any) -> None:
+def plan_step_notify(plan: RectificationPlan, transition: str, actor: Actor, reason: str) -> None:
     unit = plan.assignment.unit
-    last = plan.events.order_by("-id").first()
-    reason = last.reason if last else ""
     if transition == "submit":
         recipients, message = (
             office_users(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,13 +14,17 @@ from django.utils import timezone
 
 from xuncha.core.models import Role
 from xuncha.notifications.models import Notification
+from xuncha.rounds.models import Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
 
 def notification_send(
     *,
-    recipients: Iterable[Any],
+    recipients: Iterable[User | None],
     kind: str,
     message: str,
     link: str = "",
@@ -73,14 +77,19 @@ def notifications_mail(ids: list[int]) -> None:
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
-def office_users() -> list[Any]:
+def office_users() -> list[User]:
     """Everyone in the inspection office (who reviews and closes)."""
-    return list(get_user_model().objects.filter(profile__role=Role.OFFICE, is_active=True))
+    return list(
+        get_user_model()
+        .objects.filter(role_grants__role=Role.OFFICE, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
 
 
-def unit_liaisons(unit: Any) -> list[Any]:
+def unit_liaisons(unit: Unit | None) -> list[User]:
     """The liaisons of a unit and of the units above it (who see it in their scope)."""
-    users: dict[int, Any] = {}
+    users: dict[int, User] = {}
     while unit is not None:
         for user in unit.liaisons.filter(is_active=True):
             users[user.pk] = user
@@ -88,7 +97,7 @@ def unit_liaisons(unit: Any) -> list[Any]:
     return list(users.values())
 
 
-def notification_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications (or the given ones) read; returns how many changed."""
     unread = Notification.objects.filter(recipient=user, read_at=None)
     if ids is not None:

@@ -6,3 +6,8 @@ class RectificationConfig(AppConfig):
     name = "xuncha.rectification"
     label = "rectification"
     verbose_name = _("整改")
+
+    def ready(self) -> None:
+        from xuncha.rectification.deadlines import register
+
+        register()

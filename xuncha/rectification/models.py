@@ -47,35 +47,6 @@ class RectificationPlan(models.Model):
         return f"{self.assignment} 整改方案"
 
 
-class PlanEvent(models.Model):
-    """A status change of a plan: its history row."""
-
-    plan = models.ForeignKey(
-        RectificationPlan, on_delete=models.CASCADE, related_name="events", verbose_name=_("方案")
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    transition = models.CharField(_("操作"), max_length=32)
-    from_status = models.CharField(_("原状态"), max_length=16)
-    to_status = models.CharField(_("新状态"), max_length=16)
-    reason = models.TextField(_("理由"), blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("方案状态变更")
-        verbose_name_plural = _("方案状态变更")
-
-    def __str__(self) -> str:
-        return f"{self.transition}: {self.from_status} → {self.to_status}"
-
-
 class ProgressReport(models.Model):
     """A unit's report of progress on one measure, with counted outcomes and evidence.
 

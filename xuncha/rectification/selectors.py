@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
-from xuncha.core.models import Role
-from xuncha.core.permissions import role_of, unit_ids_for_user
+from xuncha.core.models import Role, StatusChange
+from xuncha.core.permissions import Viewer, has_role
 from xuncha.findings.models import Problem, ProblemStatus
 from xuncha.findings.selectors import problems_for_user
 from xuncha.rectification.models import (
     Comment,
     Evidence,
-    PlanEvent,
     PlanStatus,
     ProgressReport,
     RectificationPlan,
 )
+from xuncha.rounds.access import liaison_unit_ids, unit_ids_for_user
+from xuncha.rounds.models import Assignment
 
 
-def evidence_for_user(user: Any) -> QuerySet[Evidence]:
+def evidence_for_user(user: Viewer) -> QuerySet[Evidence]:
     """Evidence files of the problems the user may see."""
     evidence = Evidence.objects.select_related("problem__assignment__unit", "uploaded_by")
     scope = unit_ids_for_user(user)
@@ -30,7 +29,7 @@ def evidence_for_user(user: Any) -> QuerySet[Evidence]:
     return evidence
 
 
-def get_evidence_for_user(user: Any, pk: int) -> Evidence:
+def get_evidence_for_user(user: Viewer, pk: int) -> Evidence:
     """The evidence file, or 404 when the user may not see its problem."""
     try:
         return evidence_for_user(user).get(pk=pk)
@@ -38,7 +37,7 @@ def get_evidence_for_user(user: Any, pk: int) -> Evidence:
         raise Http404 from None
 
 
-def plans_for_user(user: Any) -> QuerySet[RectificationPlan]:
+def plans_for_user(user: Viewer) -> QuerySet[RectificationPlan]:
     plans = RectificationPlan.objects.select_related("assignment__unit", "assignment__round")
     scope = unit_ids_for_user(user)
     if scope is not None:
@@ -46,9 +45,9 @@ def plans_for_user(user: Any) -> QuerySet[RectificationPlan]:
     return plans
 
 
-def closing_queue(user: Any) -> QuerySet[Problem]:
+def closing_queue(user: Viewer) -> QuerySet[Problem]:
     """Problems waiting for the office's review of a closing request (the office only)."""
-    if role_of(user) != Role.OFFICE:
+    if not has_role(user, Role.OFFICE):
         return Problem.objects.none()
     return (
         problems_for_user(user)
@@ -58,19 +57,20 @@ def closing_queue(user: Any) -> QuerySet[Problem]:
     )
 
 
-def plan_queue(user: Any) -> QuerySet[RectificationPlan]:
+def plan_queue(user: Viewer) -> QuerySet[RectificationPlan]:
     """Plans waiting for the office's approval (the office only)."""
-    if role_of(user) != Role.OFFICE:
+    if not has_role(user, Role.OFFICE):
         return RectificationPlan.objects.none()
     return plans_for_user(user).filter(status=PlanStatus.SUBMITTED).order_by("updated_at")
 
 
-def unit_work_queue(user: Any) -> QuerySet[Problem]:
-    """A liaison's open problems: to plan, to rectify, sent back, or to keep rectifying."""
-    if role_of(user) != Role.UNIT:
+def unit_work_queue(user: Viewer) -> QuerySet[Problem]:
+    """A liaison's open problems in their own units (even when another role of theirs reads
+    every unit): to plan, to rectify, sent back, or to keep rectifying."""
+    if not has_role(user, Role.UNIT):
         return Problem.objects.none()
     return (
-        problems_for_user(user)
+        Problem.objects.filter(assignment__unit_id__in=liaison_unit_ids(user))
         .filter(
             status__in=[
                 ProblemStatus.PENDING,
@@ -83,9 +83,9 @@ def unit_work_queue(user: Any) -> QuerySet[Problem]:
     )
 
 
-def group_closing_queue(user: Any) -> QuerySet[Problem]:
+def group_closing_queue(user: Viewer) -> QuerySet[Problem]:
     """For a group member: closing requests of the units their group is assigned to."""
-    if role_of(user) != Role.GROUP:
+    if not has_role(user, Role.GROUP):
         return Problem.objects.none()
     return (
         problems_for_user(user)
@@ -95,7 +95,18 @@ def group_closing_queue(user: Any) -> QuerySet[Problem]:
     )
 
 
-def get_plan_for_assignment(user: Any, assignment: Any) -> RectificationPlan | None:
+def returned_plans(user: Viewer) -> QuerySet[RectificationPlan]:
+    """A liaison's plans sent back by the office, in their own units."""
+    if not has_role(user, Role.UNIT):
+        return RectificationPlan.objects.none()
+    return (
+        plans_for_user(user)
+        .filter(assignment__unit_id__in=liaison_unit_ids(user), status=PlanStatus.RETURNED)
+        .order_by("updated_at")
+    )
+
+
+def get_plan_for_assignment(user: Viewer, assignment: Assignment) -> RectificationPlan | None:
     """The plan of an assignment the caller reached through a scoped selector, if drafted."""
     return plans_for_user(user).filter(assignment=assignment).first()
 
@@ -118,10 +129,10 @@ def comments_for_problem(problem: Problem) -> QuerySet[Comment]:
     return problem.comments.select_related("author__profile").order_by("created_at", "id")
 
 
-def plan_events_for_assignment(assignment: Any) -> QuerySet[PlanEvent]:
+def plan_events_for_assignment(assignment: Assignment) -> QuerySet[StatusChange]:
     """The status changes of an assignment's plan, oldest first (none when not drafted)."""
     return (
-        PlanEvent.objects.filter(plan__assignment=assignment)
+        StatusChange.objects.filter(workflow="plan", scope=f"assignment:{assignment.pk}")
         .select_related("actor__profile")
         .order_by("at", "id")
     )

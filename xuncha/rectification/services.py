@@ -2,45 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xuncha.clocks.services import deadlines_refresh_for_assignment
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
-from xuncha.core.permissions import acting_role
+from xuncha.core.permissions import SYSTEM, Actor
 from xuncha.core.storage import stored_file_save
-from xuncha.core.workflow import TransitionRefused, transition_for
+from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
 from xuncha.findings.models import RectificationKind as Kind
-from xuncha.findings.services import EditConflict, EditRefused, problem_scope, problem_transition
-from xuncha.findings.services import measure_transition as _measure_transition
+from xuncha.findings.services import EditRefused, problem_scope
 from xuncha.rectification.models import (
     Comment,
     Evidence,
-    PlanEvent,
-    PlanStatus,
     ProgressReport,
     RectificationPlan,
     ReportOutcome,
 )
-from xuncha.rectification.signals import plan_transitioned
-from xuncha.rectification.workflow import PLAN_TRANSITIONS
+from xuncha.rectification.plans import plan_gaps
+from xuncha.rectification.transitions import measure_transition, plan_transition
+from xuncha.rounds.access import acting_roles
 from xuncha.rounds.models import Assignment
 from xuncha.text.quantities import find_quantities
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _require_role(actor: Any, assignment: Assignment, roles: set[str], what: str) -> str:
-    role = acting_role(actor, assignment)
-    if role != "system" and role not in roles:
+
+def _require_role(actor: Actor, assignment: Assignment, roles: set[str], what: str) -> None:
+    played = acting_roles(actor, assignment)
+    if SYSTEM not in played and played.isdisjoint(roles):
         raise EditRefused(_("您没有权限%(what)s。") % {"what": what})
-    return role or ""
 
 
 @transaction.atomic
-def plan_get_or_create(*, actor: Any, assignment: Assignment) -> RectificationPlan:
+def plan_get_or_create(*, actor: Actor, assignment: Assignment) -> RectificationPlan:
     """The unit's plan for the round, started as a draft when there is none yet."""
     plan = RectificationPlan.objects.filter(assignment=assignment).first()
     if plan is not None:
@@ -58,98 +59,6 @@ def plan_get_or_create(*, actor: Any, assignment: Assignment) -> RectificationPl
     return plan
 
 
-def plan_gaps(assignment: Assignment) -> list[str]:
-    """What keeps a plan from being submitted: problems without measures, owners or dates."""
-    gaps: list[str] = []
-    problems = assignment.problems.prefetch_related("measures").order_by("ordinal")
-    for problem in problems:
-        long_term = problem.rectification_kind == Kind.LONG_TERM
-        label = _("问题%(n)s“%(title)s”") % {"n": problem.ordinal, "title": problem.title}
-        measures = list(problem.measures.all())
-        if not problem.rectification_kind:
-            gaps.append(_("%(p)s未确定整改类型") % {"p": label})
-        if not measures:
-            gaps.append(_("%(p)s没有整改措施") % {"p": label})
-        for measure in measures:
-            missing = [
-                name
-                for name, value in (
-                    (_("责任领导"), measure.owner),
-                    (_("责任部门"), measure.department),
-                    (_("完成时限"), measure.deadline),
-                )
-                # An ongoing (长期坚持) measure may have no end date.
-                if not value and not (long_term and name == _("完成时限"))
-            ]
-            if missing:
-                gaps.append(
-                    _("%(p)s的措施%(m)s缺少%(fields)s")
-                    % {"p": label, "m": measure.ordinal, "fields": "、".join(missing)}
-                )
-    if not problems:
-        gaps.append(_("该单位没有反馈问题"))
-    return gaps
-
-
-@transaction.atomic
-def plan_transition(
-    *,
-    actor: Any,
-    plan: RectificationPlan,
-    name: str,
-    reason: str = "",
-    expected_version: int | None = None,
-) -> RectificationPlan:
-    """Submit, approve or return a plan; approving starts rectification of its problems."""
-    plan = (
-        RectificationPlan.objects.select_for_update(of=("self",))
-        .select_related("assignment__group")
-        .get(pk=plan.pk)
-    )
-    if expected_version is not None and plan.version != expected_version:
-        raise EditConflict(_("整改方案已被他人修改，请刷新后重试。"))
-    step = transition_for(
-        PLAN_TRANSITIONS,
-        name,
-        plan.status,
-        dict(PlanStatus.choices),
-        role=acting_role(actor, plan.assignment),
-        reason=reason,
-    )
-    if step.name == "submit":
-        gaps = plan_gaps(plan.assignment)
-        if gaps:
-            raise TransitionRefused(_("方案尚不完整：") + "；".join(gaps))
-    before = plan.status
-    plan.status = step.target
-    plan.version += 1
-    plan.save(update_fields=["status", "version", "updated_at"])
-    PlanEvent.objects.create(
-        plan=plan,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        transition=step.name,
-        from_status=before,
-        to_status=step.target,
-        reason=reason,
-    )
-    audit_record(
-        actor=actor,
-        action=f"plan.{step.name}",
-        instance=plan,
-        before={"status": before},
-        after={"status": step.target, "reason": reason},
-        scope=f"assignment:{plan.assignment_id}",
-    )
-    if step.name == "approve":
-        for problem in plan.assignment.problems.filter(status=ProblemStatus.PENDING):
-            problem_transition(
-                actor=actor, problem=problem, name="start", reason=_("整改方案已批准")
-            )
-        deadlines_refresh_for_assignment(actor=actor, assignment=plan.assignment)
-    plan_transitioned.send(sender=RectificationPlan, plan=plan, transition=step.name, actor=actor)
-    return plan
-
-
 def _problem_accepts_reports(problem: Problem) -> bool:
     # 持续整改: a follow-up found it basically done; the unit keeps working on it.
     if problem.status in {ProblemStatus.IN_PROGRESS, ProblemStatus.CONTINUING}:
@@ -161,10 +70,10 @@ def _problem_accepts_reports(problem: Problem) -> bool:
 @transaction.atomic
 def progress_report_create(
     *,
-    actor: Any,
+    actor: Actor,
     measure: Measure,
     text: str,
-    files: list[Any] = (),  # type: ignore[assignment]
+    files: Sequence[File[bytes]] = (),
 ) -> ProgressReport:
     """Report progress on a measure, with the outcomes its text states and evidence files.
 
@@ -218,16 +127,16 @@ def progress_report_create(
         ProblemStatus.IN_PROGRESS,
         ProblemStatus.CONTINUING,
     }:
-        _measure_transition(actor=actor, measure=measure, name="start")
+        measure_transition(actor=actor, measure=measure, name="start")
     return report
 
 
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: Actor,
     problem: Problem,
-    upload: Any,
+    upload: File[bytes],
     measure: Measure | None = None,
     report: ProgressReport | None = None,
     description: str = "",
@@ -267,9 +176,12 @@ def evidence_add(
 
 @transaction.atomic
 def comment_add(
-    *, actor: Any, problem: Problem, text: str, recommends_closing: bool = False
+    *, actor: User, problem: Problem, text: str, recommends_closing: bool = False
 ) -> Comment:
-    """A group member's (or the office's) note on a problem; it may recommend closing."""
+    """A group member's (or the office's) note on a problem; it may recommend closing.
+
+    A comment has an author, so its actor is a person, never the system.
+    """
     _require_role(actor, problem.assignment, {Role.GROUP, Role.OFFICE}, _("发表意见"))
     if not text.strip():
         raise ValueError(_("意见不能为空。"))
@@ -285,3 +197,13 @@ def comment_add(
         scope=problem_scope(problem),
     )
     return comment
+
+
+__all__ = [
+    "comment_add",
+    "evidence_add",
+    "plan_gaps",
+    "plan_get_or_create",
+    "plan_transition",
+    "progress_report_create",
+]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from xuncha.reports.models import Publication
 
@@ -13,8 +14,8 @@ class PublicationAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = [field.name for field in Publication._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Publication | None = None) -> bool:
         return False

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.db.models import (
     Case,
@@ -31,8 +30,8 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from xuncha.core.models import Role
-from xuncha.core.permissions import role_of, unit_ids_for_user
+from xuncha.core.models import Function, Role
+from xuncha.core.permissions import Viewer, has_role, roles_of
 from xuncha.findings.models import (
     Accountability,
     Outcome,
@@ -42,8 +41,9 @@ from xuncha.findings.models import (
     Regulation,
 )
 from xuncha.findings.selectors import problems_for_user
-from xuncha.followups.models import Batch, Verdict, VerdictKind, Visit
+from xuncha.followups.models import Batch, FollowUp, Verdict, VerdictKind, Visit
 from xuncha.reports.models import Publication, PublicationStatus
+from xuncha.rounds.access import unit_ids_for_user
 from xuncha.rounds.models import Group, Round, Unit
 from xuncha.text.notice import (
     ESTIMATE_QUALIFIERS,
@@ -97,7 +97,7 @@ class Scope:
         return "".join(parts)
 
 
-def followup_label(followup: Any) -> str:
+def followup_label(followup: FollowUp) -> str:
     """A follow-up named with its round, without saying 巡察 twice: a follow-up named
     "巡察整改回访督查" of round "第八轮" reads "第八轮巡察整改回访督查"."""
     name = followup.name.strip()
@@ -115,7 +115,7 @@ def round_label(round_: Round) -> str:
     return name if name.endswith(("巡察", "巡视", "回头看")) else f"{name}巡察"
 
 
-def visible_problems(user: Any) -> QuerySet[Problem]:
+def visible_problems(user: Viewer | None) -> QuerySet[Problem]:
     """The problems ``user`` may see; ``None`` is the system itself (commands), which sees all."""
     return Problem.objects.all() if user is None else problems_for_user(user)
 
@@ -133,7 +133,7 @@ def scope_problems(problems: QuerySet[Problem], scope: Scope) -> QuerySet[Proble
     return problems
 
 
-def problems_in_scope(user: Any, scope: Scope) -> QuerySet[Problem]:
+def problems_in_scope(user: Viewer | None, scope: Scope) -> QuerySet[Problem]:
     """The problems of ``scope`` that ``user`` may see."""
     return scope_problems(visible_problems(user), scope)
 
@@ -278,7 +278,9 @@ def notice_title(scope: Scope) -> str:
     return f"关于{scope.label}整改情况的通报"
 
 
-def notice_compose(user: Any, scope: Scope, *, as_of: dt.date | None = None) -> ComposedNotice:
+def notice_compose(
+    user: Viewer | None, scope: Scope, *, as_of: dt.date | None = None
+) -> ComposedNotice:
     """The notice of ``scope`` as ``user`` may see it, written now; nothing is stored."""
     as_of = as_of or timezone.localdate()
     totals = notice_totals(problems_in_scope(user, scope))
@@ -286,15 +288,14 @@ def notice_compose(user: Any, scope: Scope, *, as_of: dt.date | None = None) -> 
     return ComposedNotice(title=notice_title(scope), text=text, totals=totals, as_of=as_of)
 
 
-def publications_for_user(user: Any) -> QuerySet[Publication]:
+def publications_for_user(user: Viewer) -> QuerySet[Publication]:
     """The office reads every publication, drafts included; others read what is published
     and covers no unit outside their scope (a round's notice is not a liaison's to read
     unless every unit of the round is theirs)."""
     publications = Publication.objects.select_related("round", "batch__followup", "group", "unit")
-    role = role_of(user)
-    if role == Role.OFFICE:
+    if has_role(user, Role.OFFICE):
         return publications
-    if role is None:
+    if not roles_of(user, Function.RECTIFICATION):
         return publications.none()
     publications = publications.filter(status=PublicationStatus.PUBLISHED)
     scope = unit_ids_for_user(user)
@@ -321,7 +322,7 @@ def _scope_units(publication: Publication) -> set[int]:
     return set(assignments.values_list("unit_id", flat=True))
 
 
-def get_publication_for_user(user: Any, pk: int) -> Publication:
+def get_publication_for_user(user: Viewer, pk: int) -> Publication:
     """The publication, or 404 when ``user`` may not read it."""
     try:
         return publications_for_user(user).get(pk=pk)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
-from xuncha.core.permissions import role_of
-from xuncha.core.workflow import SYSTEM, Transition, TransitionRefused, transition_for
+from xuncha.core.permissions import Actor, has_role
+from xuncha.core.workflow import TransitionRefused
 from xuncha.digests.services import digest_problems_prefetch, digest_unit
 from xuncha.findings.services import EditConflict, EditRefused
 from xuncha.followups.models import Batch, FollowUpKind, Visit, VisitStatus
@@ -30,19 +30,11 @@ from xuncha.reports.selectors import (
     round_label,
     visible_problems,
 )
+from xuncha.reports.workflow import PUBLICATION, publication_scope
 from xuncha.rounds.models import Group, Round, Unit
 from xuncha.text.notice import NoticeTotals
 from xuncha.text.render import Digest, DigestMeasure, DigestProblem, DigestUnit, render_digest
 
-PUBLICATION_TRANSITIONS: dict[str, Transition] = {
-    "publish": Transition(
-        "publish",
-        frozenset({PublicationStatus.DRAFT}),
-        PublicationStatus.PUBLISHED,
-        _("发布"),
-        frozenset({Role.OFFICE}),
-    ),
-}
 AUDITED_FIELDS = [
     "kind",
     "round",
@@ -70,18 +62,14 @@ class FiguresChanged(PublicationError):
     """The data changed since the notice was drafted: its figures would no longer be true."""
 
 
-def _require_office(actor: Any, what: str) -> None:
+def _require_office(actor: Actor, what: str) -> None:
     """Refuse anyone but the inspection office (and the system, ``None``)."""
-    if actor is not None and role_of(actor) != Role.OFFICE:
+    if actor is not None and not has_role(actor, Role.OFFICE):
         raise EditRefused(_("只有巡察办可以%(what)s。") % {"what": what})
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Actor:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _scope_key(publication: Publication) -> str:
-    return f"publication:{publication.pk}"
 
 
 def _lock(publication: Publication, expected_version: int | None) -> Publication:
@@ -105,7 +93,7 @@ def _require_draft(publication: Publication, what: str) -> None:
 # The digest of a batch
 
 
-def batch_digest(actor: Any, batch: Batch) -> tuple[str, dict[str, Any]]:
+def batch_digest(actor: Actor, batch: Batch) -> tuple[str, dict[str, Any]]:
     """The digest text of a batch and its figures, from the ledger as it is now.
 
     The units are those visited in the batch (visits recorded 已回访), in the order of the
@@ -163,7 +151,7 @@ def _with_every_problem_written(unit: DigestUnit) -> DigestUnit:
 
 
 @transaction.atomic
-def digest_draft_for_batch(*, actor: Any, batch: Batch) -> Publication:
+def digest_draft_for_batch(*, actor: Actor, batch: Batch) -> Publication:
     """Draft the digest (摘编) of a follow-up batch for the office to edit and publish."""
     _require_office(actor, _("起草摘编"))
     text, figures = batch_digest(actor, batch)
@@ -187,7 +175,7 @@ def digest_draft_for_batch(*, actor: Any, batch: Batch) -> Publication:
 @transaction.atomic
 def notice_draft(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     batch: Batch | None = None,
     group: Group | None = None,
@@ -225,7 +213,7 @@ def _notice_figures(totals: NoticeTotals, as_of: str) -> dict[str, Any]:
 
 @transaction.atomic
 def publication_edit(
-    *, actor: Any, publication: Publication, expected_version: int, draft_text: str
+    *, actor: Actor, publication: Publication, expected_version: int, draft_text: str
 ) -> Publication:
     """Change a draft's wording; refused once published, or when someone saved it meanwhile."""
     _require_office(actor, _("修改稿件"))
@@ -245,7 +233,7 @@ def publication_edit(
 
 @transaction.atomic
 def publication_refresh(
-    *, actor: Any, publication: Publication, expected_version: int
+    *, actor: Actor, publication: Publication, expected_version: int
 ) -> Publication:
     """Write the draft again from the data as it is now; the wording edited so far is replaced."""
     _require_office(actor, _("刷新稿件"))
@@ -268,7 +256,7 @@ def publication_refresh(
 
 @transaction.atomic
 def publication_publish(
-    *, actor: Any, publication: Publication, expected_version: int | None = None
+    *, actor: Actor, publication: Publication, expected_version: int | None = None
 ) -> Publication:
     """Publish a draft: its text is copied to ``published_text`` and never changes after.
 
@@ -278,55 +266,41 @@ def publication_publish(
     _require_office(actor, _("发布"))
     # With the version the page showed, nobody publishes wording they have not seen.
     publication = _lock(publication, expected_version)
-    role = SYSTEM if actor is None else role_of(actor)
-    transition_for(
-        PUBLICATION_TRANSITIONS,
-        "publish",
-        publication.status,
-        dict(PublicationStatus.choices),
-        role=role,
-    )
-    if not publication.draft_text.strip():
-        raise PublicationError(_("稿件内容为空，不能发布。"))
+    refusal = PUBLICATION.refusal(publication, "publish", actor)
+    if refusal:
+        raise TransitionRefused(refusal)
     if publication.kind == PublicationKind.NOTICE:
         now = notice_compose(actor, Scope.of(publication)).totals
         if now != NoticeTotals.from_json(publication.figures["totals"]):
             raise FiguresChanged(
                 _("起草后数据已有变化，通报中的数字已不准确，请先刷新稿件再发布。")
             )
-    before = snapshot(publication, AUDITED_FIELDS)
-    publication.status = PublicationStatus.PUBLISHED
-    publication.published_text = publication.draft_text
-    publication.published_at = timezone.now()
-    publication.published_by = _user(actor)
-    publication.version += 1
-    publication.save(
-        update_fields=[
-            "status",
-            "published_text",
-            "published_at",
-            "published_by",
-            "version",
-            "updated_at",
-        ]
+    return PUBLICATION.apply(
+        publication,
+        "publish",
+        actor=actor,
+        changes={
+            "published_text": publication.draft_text,
+            "published_at": timezone.now(),
+            "published_by": _user(actor),
+        },
     )
-    _audit(actor, "publication.publish", publication, before)
-    return publication
 
 
-def _audit(actor: Any, action: str, publication: Publication, before: Any) -> None:
+def _audit(
+    actor: Actor, action: str, publication: Publication, before: dict[str, Any] | None
+) -> None:
     audit_record(
         actor=actor,
         action=action,
         instance=publication,
         before=before,
         after=snapshot(publication, AUDITED_FIELDS),
-        scope=_scope_key(publication),
+        scope=publication_scope(publication),
     )
 
 
 __all__ = [
-    "PUBLICATION_TRANSITIONS",
     "FiguresChanged",
     "PublicationError",
     "batch_digest",

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from typing import Any
 
-from xuncha.core.admin import AuditedModelAdmin
+from django.contrib import admin
+from django.http import HttpRequest
+
+from xuncha.clocks.services import clocks_changed
+from xuncha.core.admin import AuditedModelAdmin, request_actor
 from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, Unit
 
 
@@ -16,7 +20,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(AuditedModelAdmin):
+class RoundAdmin(AuditedModelAdmin[Round]):
     list_display = ["name", "kind", "term", "sequence", "start_date", "end_date"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -30,7 +34,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(AuditedModelAdmin):
+class GroupAdmin(AuditedModelAdmin[Group]):
     list_display = ["name", "round", "leader_name"]
     list_filter = ["round"]
     search_fields = ["name", "leader_name"]
@@ -38,7 +42,7 @@ class GroupAdmin(AuditedModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedModelAdmin):
+class UnitAdmin(AuditedModelAdmin[Unit]):
     list_display = ["name", "parent"]
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
@@ -46,7 +50,7 @@ class UnitAdmin(AuditedModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(AuditedModelAdmin):
+class AssignmentAdmin(AuditedModelAdmin[Assignment]):
     """Setting a feedback date here starts the unit's clocks (deadlines are recomputed)."""
 
     list_display = ["round", "unit", "group", "feedback_date"]
@@ -54,8 +58,6 @@ class AssignmentAdmin(AuditedModelAdmin):
     search_fields = ["unit__name"]
     autocomplete_fields = ["unit"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        from xuncha.clocks.services import deadlines_refresh_for_assignment
-
-        deadlines_refresh_for_assignment(actor=request.user, assignment=obj)
+        clocks_changed(actor=request_actor(request), source="assignment", ids=[obj.pk])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
-from xuncha.core.permissions import unit_ids_for_user
+from xuncha.core.permissions import Viewer
+from xuncha.rounds.access import unit_ids_for_user
 from xuncha.rounds.models import Assignment, Group, Round, Unit
 
 
-def rounds_for_user(user: Any) -> QuerySet[Round]:
+def rounds_for_user(user: Viewer) -> QuerySet[Round]:
     """Rounds in which the user may see at least one unit (all of them for the office)."""
     scope = unit_ids_for_user(user)
     rounds = Round.objects.all()
@@ -20,14 +19,14 @@ def rounds_for_user(user: Any) -> QuerySet[Round]:
     return rounds
 
 
-def get_round_for_user(user: Any, pk: int) -> Round:
+def get_round_for_user(user: Viewer, pk: int) -> Round:
     try:
         return rounds_for_user(user).get(pk=pk)
     except Round.DoesNotExist:
         raise Http404 from None
 
 
-def assignments_for_user(user: Any) -> QuerySet[Assignment]:
+def assignments_for_user(user: Viewer) -> QuerySet[Assignment]:
     """Units-in-rounds the user may see, with their round, unit and group."""
     scope = unit_ids_for_user(user)
     assignments = Assignment.objects.select_related("round", "unit", "group")
@@ -36,14 +35,14 @@ def assignments_for_user(user: Any) -> QuerySet[Assignment]:
     return assignments
 
 
-def get_assignment_for_user(user: Any, pk: int) -> Assignment:
+def get_assignment_for_user(user: Viewer, pk: int) -> Assignment:
     try:
         return assignments_for_user(user).get(pk=pk)
     except Assignment.DoesNotExist:
         raise Http404 from None
 
 
-def units_for_user(user: Any) -> QuerySet[Unit]:
+def units_for_user(user: Viewer) -> QuerySet[Unit]:
     scope = unit_ids_for_user(user)
     units = Unit.objects.all()
     if scope is not None:
@@ -51,6 +50,6 @@ def units_for_user(user: Any) -> QuerySet[Unit]:
     return units
 
 
-def groups_for_user(user: Any) -> QuerySet[Group]:
+def groups_for_user(user: Viewer) -> QuerySet[Group]:
     """Groups of the rounds the user may see."""
     return Group.objects.filter(round__in=rounds_for_user(user)).select_related("round")

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db import transaction
 
+from xuncha.clocks.services import clocks_changed
 from xuncha.core.audit import audit_record, snapshot
+from xuncha.core.permissions import Actor
 from xuncha.rounds.models import Assignment, Group, Round, Unit
 
 
 @transaction.atomic
-def round_get_or_create(*, actor: Any, name: str, **fields: Any) -> tuple[Round, bool]:
+def round_get_or_create(*, actor: Actor, name: str, **fields: Any) -> tuple[Round, bool]:
     """Return the round called ``name``, creating it with ``fields`` when absent."""
     existing = Round.objects.filter(name=name).first()
     if existing is not None:
@@ -26,7 +28,7 @@ def round_get_or_create(*, actor: Any, name: str, **fields: Any) -> tuple[Round,
 
 @transaction.atomic
 def group_get_or_create(
-    *, actor: Any, round_: Round, name: str, sequence: int | None = None, leader_name: str = ""
+    *, actor: Actor, round_: Round, name: str, sequence: int | None = None, leader_name: str = ""
 ) -> tuple[Group, bool]:
     """Return the round's group called ``name``, creating it when absent."""
     existing = Group.objects.filter(round=round_, name=name).first()
@@ -42,7 +44,7 @@ def group_get_or_create(
 
 
 @transaction.atomic
-def unit_get_or_create(*, actor: Any, name: str, parent: Unit | None = None) -> tuple[Unit, bool]:
+def unit_get_or_create(*, actor: Actor, name: str, parent: Unit | None = None) -> tuple[Unit, bool]:
     """Return the unit called ``name``, creating it when absent."""
     existing = Unit.objects.filter(name=name).first()
     if existing is not None:
@@ -57,7 +59,7 @@ def unit_get_or_create(*, actor: Any, name: str, parent: Unit | None = None) -> 
 @transaction.atomic
 def assignment_get_or_create(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     unit: Unit,
     group: Group | None = None,
@@ -79,7 +81,7 @@ def assignment_get_or_create(
         after=snapshot(assignment),
     )
     if feedback_date is not None:
-        _refresh_deadlines(actor, assignment)
+        clocks_changed(actor=actor, source="assignment", ids=[assignment.pk])
     return assignment, True
 
 
@@ -88,7 +90,7 @@ ASSIGNMENT_FIELDS = ["group", "feedback_date"]
 
 @transaction.atomic
 def assignment_update(
-    *, actor: Any, assignment: Assignment, group: Group | None, feedback_date: dt.date | None
+    *, actor: Actor, assignment: Assignment, group: Group | None, feedback_date: dt.date | None
 ) -> Assignment:
     """Set which group inspects the unit and when feedback was given; the clocks follow."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -107,11 +109,6 @@ def assignment_update(
             before=before,
             after=after,
         )
-        _refresh_deadlines(actor, assignment)
+        # The unit's clocks count from its feedback date.
+        clocks_changed(actor=actor, source="assignment", ids=[assignment.pk])
     return assignment
-
-
-def _refresh_deadlines(actor: Any, assignment: Assignment) -> None:
-    from xuncha.clocks.services import deadlines_refresh_for_assignment
-
-    deadlines_refresh_for_assignment(actor=actor, assignment=assignment)

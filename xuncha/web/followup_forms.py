@@ -13,6 +13,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.core.forms import form_field
+from xuncha.core.permissions import Viewer
 from xuncha.followups.models import (
     Batch,
     FollowUp,
@@ -21,7 +23,7 @@ from xuncha.followups.models import (
     SurveyTemplate,
     VerdictKind,
 )
-from xuncha.rounds.models import Assignment, Group
+from xuncha.rounds.models import Assignment, Group, Round
 from xuncha.rounds.selectors import rounds_for_user
 from xuncha.web.workflow_forms import DATE_WIDGET, MultipleFileField, OwnIdsForm
 
@@ -43,22 +45,27 @@ class FollowUpForm(OwnIdsForm):
 
     id_name = "followup"
 
-    round = forms.ModelChoiceField(label=_("轮次"), queryset=None, empty_label=_("请选择"))
+    round: forms.ModelChoiceField[Round] = forms.ModelChoiceField(
+        label=_("轮次"), queryset=None, empty_label=_("请选择")
+    )
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=FollowUpKind.choices)
-    rubric = forms.ModelChoiceField(
+    rubric: forms.ModelChoiceField[Rubric] = forms.ModelChoiceField(
         label=_("评分标准"), queryset=None, required=False, empty_label=_("不评分")
     )
-    survey = forms.ModelChoiceField(
+    survey: forms.ModelChoiceField[SurveyTemplate] = forms.ModelChoiceField(
         label=_("满意度测评问卷"), queryset=None, required=False, empty_label=_("不测评")
     )
     description = forms.CharField(label=_("说明"), required=False, widget=TEXT_AREA)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds_for_user(user).order_by("-id")
-        self.fields["rubric"].queryset = Rubric.objects.order_by("name")
-        self.fields["survey"].queryset = SurveyTemplate.objects.order_by("name")
+        rounds = rounds_for_user(user).order_by("-id")
+        rubrics = Rubric.objects.order_by("name")
+        surveys = SurveyTemplate.objects.order_by("name")
+        form_field(self, "round", forms.ModelChoiceField).queryset = rounds
+        form_field(self, "rubric", forms.ModelChoiceField).queryset = rubrics
+        form_field(self, "survey", forms.ModelChoiceField).queryset = surveys
 
 
 class BatchForm(OwnIdsForm):
@@ -81,7 +88,7 @@ class BatchForm(OwnIdsForm):
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Assignment) -> str:
-        group = obj.group.name if obj.group_id else gettext("未分组")
+        group = obj.group.name if obj.group is not None else gettext("未分组")
         return f"{obj.unit.name}（{group}）"
 
 
@@ -97,7 +104,7 @@ class VisitPlanForm(OwnIdsForm):
 
     batch = BatchNameField(label=_("批次"), queryset=None, empty_label=None)
     assignment = UnitChoiceField(label=_("单位"), queryset=None, empty_label=_("请选择"))
-    group = forms.ModelChoiceField(
+    group: forms.ModelChoiceField[Group] = forms.ModelChoiceField(
         label=_("回访组"),
         queryset=None,
         required=False,
@@ -109,15 +116,16 @@ class VisitPlanForm(OwnIdsForm):
     def __init__(self, *args: Any, followup: FollowUp, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         round_ = followup.round
-        self.fields["batch"].queryset = Batch.objects.filter(followup=followup).order_by("sequence")
-        self.fields["assignment"].queryset = (
+        batches = Batch.objects.filter(followup=followup).order_by("sequence")
+        assignments = (
             Assignment.objects.filter(round=round_)
             .select_related("unit", "group")
             .order_by("position", "id")
         )
-        self.fields["group"].queryset = Group.objects.filter(round=round_).order_by(
-            "sequence", "id"
-        )
+        groups = Group.objects.filter(round=round_).order_by("sequence", "id")
+        form_field(self, "batch", forms.ModelChoiceField).queryset = batches
+        form_field(self, "assignment", forms.ModelChoiceField).queryset = assignments
+        form_field(self, "group", forms.ModelChoiceField).queryset = groups
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -299,7 +307,9 @@ class VerdictForm(forms.Form):
         widget=DATE_WIDGET,
         help_text=_("基本到位、未到位须填写。"),
     )
-    files = MultipleFileField(label=_("佐证材料"), required=False)
+    # A declared field is taken off the class by the form's metaclass: it does not replace
+    # BaseForm.files (the uploaded files), as the stubs take it to.
+    files = MultipleFileField(label=_("佐证材料"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, problem_id: int, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"verdict-{problem_id}")

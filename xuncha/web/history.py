@@ -1,22 +1,23 @@
-"""A problem's history as the problem page shows it: who, when, what, before → after."""
+"""A record's history as its page shows it: who, when, what, before → after."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
-from xuncha.core.models import AuditEntry
-from xuncha.findings.models import MeasureStatus, ProblemEvent, ProblemStatus
-from xuncha.findings.workflow import MEASURE_TRANSITIONS, PROBLEM_TRANSITIONS
-from xuncha.rectification.models import PlanEvent, PlanStatus
-from xuncha.rectification.workflow import PLAN_TRANSITIONS
+from xuncha.core.models import AuditEntry, StatusChange
+from xuncha.core.workflow import workflow_named
+from xuncha.findings.models import Measure
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Bookkeeping columns that say nothing to a reader of the history (row ids, storage paths,
 # computation times); the row's subject already names what they point at.
@@ -35,6 +36,11 @@ HIDDEN_KEYS = {
     "author_id",
     "file",
     "computed_at",
+    "holder_type",
+    "holder_id",
+    "clock_id",
+    "paused_by_id",
+    "approved_by_id",
 }
 
 
@@ -57,7 +63,7 @@ class HistoryRow:
     reason: str = ""
 
 
-def person_name(user: Any, fallback: str = "") -> str:
+def person_name(user: User | None, fallback: str = "") -> str:
     """A user's display name (profile name, full name or username); 系统 when there is none."""
     if user is None:
         return fallback if fallback and fallback != "system" else _("系统")
@@ -79,19 +85,18 @@ def action_label(action: str) -> str:
         "progress.create": _("报告整改进展"),
         "evidence.add": _("上传佐证材料"),
         "comment.add": _("发表意见"),
-        "deadline.create": _("计算时限"),
-        "deadline.update": _("重新计算时限"),
-        "deadline.delete": _("删除时限"),
+        "clock.start": _("开始计时"),
+        "clock.update": _("重新计算时限"),
+        "clock.delete": _("删除时限"),
+        "clock.pause": _("暂停计时"),
+        "clock.resume": _("恢复计时"),
+        "clock.extend": _("延长时限"),
     }
     if action in fixed:
         return fixed[action]
     kind, _dot, name = action.partition(".")
-    table = {
-        "problem": PROBLEM_TRANSITIONS,
-        "measure": MEASURE_TRANSITIONS,
-        "plan": PLAN_TRANSITIONS,
-    }.get(kind, {})
-    transition = table.get(name)
+    workflow = workflow_named(kind)
+    transition = workflow.table.get(name) if workflow is not None else None
     if transition is None:
         return action
     label = str(transition.label)
@@ -170,55 +175,45 @@ def audit_rows(
     return rows
 
 
-def event_rows(events: Iterable[ProblemEvent]) -> list[HistoryRow]:
+def event_rows(changes: Iterable[StatusChange]) -> list[HistoryRow]:
+    """Status changes as history rows, whatever their workflow: a measure's change names the
+    measure (第2项措施), a plan's the plan."""
+    changes = list(changes)
+    measure_ids = [c.subject_id for c in changes if c.workflow == "measure"]
+    ordinals = dict(Measure.objects.filter(pk__in=measure_ids).values_list("pk", "ordinal"))
     rows = []
-    for event in events:
-        name = event.transition.removeprefix("measure.")
-        table = MEASURE_TRANSITIONS if event.measure_id else PROBLEM_TRANSITIONS
-        choices = MeasureStatus.choices if event.measure_id else ProblemStatus.choices
-        status_labels = {value: str(label) for value, label in choices}
-        transition = table.get(name)
-        what = str(transition.label) if transition else event.transition
-        subject = _("第%(n)s项措施") % {"n": event.measure.ordinal} if event.measure else ""
+    for change in changes:
+        workflow = workflow_named(change.workflow)
+        if workflow is None:
+            what, labels = change.move, {}
+        else:
+            what = workflow.move_label(change.move)
+            labels = {value: str(label) for value, label in workflow.statuses.choices}
+        subject = ""
+        if change.workflow == "measure":
+            ordinal = ordinals.get(change.subject_id)
+            subject = _("第%(n)s项措施") % {"n": ordinal} if ordinal else _("已删除的措施")
+        elif change.workflow == "plan":
+            subject = _("整改方案")
         rows.append(
             HistoryRow(
-                at=event.at,
-                who=person_name(event.actor),
+                at=change.at,
+                who=person_name(change.actor),
                 what=what,
                 subject=subject,
                 changes=[
                     Change(
                         _("状态"),
-                        status_labels.get(event.from_status, event.from_status) or "—",
-                        status_labels.get(event.to_status, event.to_status),
+                        labels.get(change.from_status, change.from_status) or "—",
+                        labels.get(change.to_status, change.to_status),
                     )
                 ],
-                reason=event.reason,
+                reason=change.reason,
             )
         )
     return rows
 
 
-def plan_event_rows(events: Iterable[PlanEvent]) -> list[HistoryRow]:
+def plan_event_rows(changes: Iterable[StatusChange]) -> list[HistoryRow]:
     """A plan's status changes as history rows (the subject is the plan itself)."""
-    labels = {value: str(label) for value, label in PlanStatus.choices}
-    rows = []
-    for event in events:
-        transition = PLAN_TRANSITIONS.get(event.transition)
-        rows.append(
-            HistoryRow(
-                at=event.at,
-                who=person_name(event.actor),
-                what=str(transition.label) if transition else event.transition,
-                subject=_("整改方案"),
-                changes=[
-                    Change(
-                        _("状态"),
-                        labels.get(event.from_status, event.from_status) or "—",
-                        labels.get(event.to_status, event.to_status),
-                    )
-                ],
-                reason=event.reason,
-            )
-        )
-    return rows
+    return event_rows(changes)

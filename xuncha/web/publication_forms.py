@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.core.permissions import unit_ids_for_user
+from xuncha.core.forms import form_field
+from xuncha.core.permissions import Viewer
 from xuncha.followups.models import Batch
 from xuncha.followups.selectors import followups_for_user
 from xuncha.reports.selectors import Scope
-from xuncha.rounds.models import Group, Unit
+from xuncha.rounds.access import unit_ids_for_user
+from xuncha.rounds.models import Group, Round, Unit
 from xuncha.rounds.selectors import assignments_for_user, rounds_for_user
 
 
@@ -29,7 +32,8 @@ class GroupChoiceField(forms.ModelChoiceField):
         return f"{obj.round.name} · {obj.name}"
 
 
-def batches_for_user(user: Any) -> Any:
+def batches_for_user(user: Viewer) -> QuerySet[Batch]:
+    """The batches of the follow-ups the user may see, newest round first."""
     return (
         Batch.objects.filter(followup__in=followups_for_user(user))
         .select_related("followup__round")
@@ -42,10 +46,10 @@ class DigestDraftForm(forms.Form):
 
     batch = BatchChoiceField(label=_("回访批次"), queryset=None, empty_label=_("请选择"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "digest")
         super().__init__(*args, **kwargs)
-        self.fields["batch"].queryset = batches_for_user(user)
+        form_field(self, "batch", forms.ModelChoiceField).queryset = batches_for_user(user)
 
 
 class NoticeScopeForm(forms.Form):
@@ -56,33 +60,38 @@ class NoticeScopeForm(forms.Form):
     would read as the whole round's).
     """
 
-    round = forms.ModelChoiceField(label=_("轮次"), queryset=None, empty_label=_("请选择"))
+    round: forms.ModelChoiceField[Round] = forms.ModelChoiceField(
+        label=_("轮次"), queryset=None, empty_label=_("请选择")
+    )
     batch = BatchChoiceField(
         label=_("回访批次"), queryset=None, required=False, empty_label=_("不限")
     )
     group = GroupChoiceField(
         label=_("巡察组"), queryset=None, required=False, empty_label=_("不限")
     )
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=_("单位"), queryset=None, required=False, empty_label=_("不限")
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["round"].queryset = rounds_for_user(user).order_by("-id")
-        self.fields["batch"].queryset = batches_for_user(user)
-        self.fields["group"].queryset = (
-            Group.objects.filter(round__in=rounds_for_user(user))
+        rounds = rounds_for_user(user)
+        groups = (
+            Group.objects.filter(round__in=rounds)
             .select_related("round")
             .order_by("-round_id", "sequence", "id")
         )
-        units = assignments_for_user(user).values("unit_id")
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=units).order_by("name")
+        units = Unit.objects.filter(pk__in=assignments_for_user(user).values("unit_id"))
+        form_field(self, "round", forms.ModelChoiceField).queryset = rounds.order_by("-id")
+        form_field(self, "batch", forms.ModelChoiceField).queryset = batches_for_user(user)
+        form_field(self, "group", forms.ModelChoiceField).queryset = groups
+        unit_field = form_field(self, "unit", forms.ModelChoiceField)
+        unit_field.queryset = units.order_by("name")
         self.unit_required = unit_ids_for_user(user) is not None
         if self.unit_required:
-            self.fields["unit"].required = True
-            self.fields["unit"].empty_label = None
+            unit_field.required = True
+            unit_field.empty_label = None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -13,6 +13,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.core.forms import form_field
 from xuncha.findings.models import Measure, RectificationKind
 from xuncha.rectification.models import Evidence
 
@@ -105,7 +106,9 @@ class ProgressReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("文中的数字（金额、数量、比例）会被识别为整改成效。"),
     )
-    files = MultipleFileField(label=_("佐证材料"), required=False)
+    # A declared field is taken off the class by the form's metaclass: it does not replace
+    # BaseForm.files (the uploaded files), as the stubs take it to.
+    files = MultipleFileField(label=_("佐证材料"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"progress-{measure.pk}")
@@ -136,14 +139,14 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.measure_objects = {measure.pk: measure for measure in measures}
         self.evidence_objects = {evidence.pk: evidence for evidence in latest}
-        self.fields["measure"].choices = [
+        form_field(self, "measure", forms.ChoiceField).choices = [
             ("", _("整个问题")),
             *(
                 (pk, _("第%(n)s项措施") % {"n": measure.ordinal})
                 for pk, measure in self.measure_objects.items()
             ),
         ]
-        self.fields["supersedes"].choices = [
+        form_field(self, "supersedes", forms.ChoiceField).choices = [
             ("", _("不替代（新文件）")),
             *(
                 (pk, f"{e.original_name}（{filesizeformat(e.size)}，#{pk}）")
@@ -152,10 +155,12 @@ class EvidenceForm(forms.Form):
         ]
 
     def chosen_measure(self) -> Measure | None:
-        return self.measure_objects.get(self.cleaned_data.get("measure"))
+        pk: int | None = self.cleaned_data.get("measure")
+        return self.measure_objects.get(pk) if pk is not None else None
 
     def chosen_supersedes(self) -> Evidence | None:
-        return self.evidence_objects.get(self.cleaned_data.get("supersedes"))
+        pk: int | None = self.cleaned_data.get("supersedes")
+        return self.evidence_objects.get(pk) if pk is not None else None
 
 
 class CommentForm(OwnIdsForm):
@@ -196,11 +201,11 @@ class AuditFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [
+        form_field(self, "action", forms.ChoiceField).choices = [
             ("", _("全部操作")),
             *((code, f"{label}（{code}）" if label != code else code) for code, label in actions),
         ]
-        self.fields["object_type"].choices = [
+        form_field(self, "object_type", forms.ChoiceField).choices = [
             ("", _("全部类型")),
             *((t, t) for t in object_types),
         ]

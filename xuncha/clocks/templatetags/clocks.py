@@ -1,6 +1,6 @@
 """Template helpers for deadlines: ``{% load clocks %}``.
 
-``{{ deadline|deadline_label }}`` and
+``{{ clock|deadline_label }}`` and
 ``{{ problem.nearest_due|due_label:problem.nearest_holidays_known }}``
 show the date with the "holidays not yet known" mark when it applies, or 未设定 when there is
 no deadline; ``{{ problem.warning|warning_label }}`` names a colour in Chinese.
@@ -14,15 +14,15 @@ from typing import Any
 from django import template
 
 from xuncha.clocks import models as clocks_models
-from xuncha.clocks.models import Deadline, WarningColour
+from xuncha.clocks.models import Clock, WarningColour
 
 register = template.Library()
 
 
 @register.filter
-def deadline_label(deadline: Deadline | None) -> str:
-    """A stored deadline as shown to people, or 未设定."""
-    return clocks_models.due_label(None) if deadline is None else deadline.label
+def deadline_label(clock: Clock | None) -> str:
+    """A clock's deadline as shown to people (暂停 while paused), or 未设定."""
+    return clocks_models.due_label(None) if clock is None else clock.label
 
 
 @register.filter

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cn2an
 from django import template
@@ -13,23 +13,28 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from xuncha.core.models import Role
-from xuncha.core.permissions import may_import, may_read_audit, role_of
-from xuncha.findings.workflow import VERDICT_TRANSITIONS
+from xuncha.core.permissions import Viewer, has_role, may_read_audit, role_labels
+from xuncha.findings.models import Measure
 from xuncha.followups.models import VerdictKind
+from xuncha.rectification.models import ProgressReport
+from xuncha.rectification.workflow import VERDICT_STEPS
 from xuncha.web.history import person_name
 from xuncha.web.marking import kind_label, mark_outcomes, qualifier_label
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 register = template.Library()
 
 
 @register.filter
-def marked_measure(measure: Any) -> SafeString:
+def marked_measure(measure: Measure) -> SafeString:
     """A measure's text with its stored outcomes' figures marked (outcomes prefetched)."""
     return mark_outcomes(measure.text, measure.outcomes.all())
 
 
 @register.filter
-def marked_report(report: Any) -> SafeString:
+def marked_report(report: ProgressReport) -> SafeString:
     """A progress report's text with the figures read from it marked (outcomes prefetched)."""
     return mark_outcomes(report.text, report.outcomes.all())
 
@@ -57,7 +62,7 @@ def or_unset(value: Any) -> Any:
 
 
 @register.filter
-def figures_summary(measure: Any) -> str:
+def figures_summary(measure: Measure) -> str:
     """What was read from a measure's text (3项数字、1项制度), leaving out what is absent."""
     parts = []
     for count, label in (
@@ -86,28 +91,27 @@ def status_badge(status: str, label: str) -> SafeString:
 
 
 @register.filter
-def may_import_digest(user: Any) -> bool:
+def may_import_digest(user: Viewer) -> bool:
     """Whether the user may import digests (the inspection office)."""
-    return may_import(user)
+    return has_role(user, Role.OFFICE)
 
 
 @register.simple_tag
-def user_display(user: Any) -> str:
-    """The signed-in user's display name."""
+def user_display(user: User | None) -> str:
+    """A user's display name: the signed-in user's, or a record's author (系统 for none, the
+    system made the record)."""
     return person_name(user)
 
 
 @register.simple_tag
-def user_role(user: Any) -> str:
-    """The label of the user's role, or 未分配角色 for a user without a profile."""
-    role = role_of(user)
-    if role is None:
-        return _("未分配角色")
-    return str(dict(Role.choices).get(role, role))
+def user_role(user: Viewer) -> str:
+    """The labels of the user's roles (each function's), or 未分配角色 for a user without any."""
+    labels = role_labels(user)
+    return "、".join(labels) if labels else _("未分配角色")
 
 
 @register.filter
-def may_browse_audit(user: Any) -> bool:
+def may_browse_audit(user: Viewer) -> bool:
     """Whether the user may browse the audit log (the office and supervisors)."""
     return may_read_audit(user)
 
@@ -119,8 +123,8 @@ def nav_counts(context: template.Context) -> dict[str, int | None]:
     Worked out once per request, however many times a template asks.
     """
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if request is None or not getattr(user, "is_authenticated", False):
+    user: Viewer | None = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
         return {"queue": None, "unread": 0}
     cached = getattr(request, "_xuncha_nav_counts", None)
     if cached is None:
@@ -149,7 +153,7 @@ def verdict_label(kind: str | None) -> str:
 @register.filter
 def is_verdict_step(transition: str | None) -> bool:
     """Whether a problem's step was made by a follow-up verdict (rule_not_done …)."""
-    return transition in set(VERDICT_TRANSITIONS.values())
+    return transition in VERDICT_STEPS
 
 
 @register.filter

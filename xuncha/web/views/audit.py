@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from xuncha.core.audit import audit_verify
 from xuncha.core.permissions import may_read_audit
 from xuncha.core.selectors import audit_choices, audit_entries_filtered
 from xuncha.web.history import action_label, entry_changes, person_name
+from xuncha.web.views.common import AuthenticatedHttpRequest
 from xuncha.web.workflow_forms import AuditFilterForm
 
 AUDIT_PAGE_SIZE = 50
@@ -45,7 +46,7 @@ def verify_reason(reason: str) -> str:
 
 @login_required
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit rows, newest first, 50 a page, each with its fields before → after."""
     if not may_read_audit(request.user):
         raise Http404
@@ -77,7 +78,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def audit_check(request: HttpRequest) -> HttpResponse:
+def audit_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """校验哈希链: walk the whole chain and say whether it holds, or where it breaks."""
     if not may_read_audit(request.user):
         raise Http404

@@ -7,7 +7,7 @@ problem gets 404, whatever the id.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +17,7 @@ from xuncha.rectification.services import comment_add, evidence_add, progress_re
 from xuncha.web.views.common import (
     INPUT_REFUSALS,
     STEP_REFUSALS,
+    AuthenticatedHttpRequest,
     done,
     error_status,
     problem_url,
@@ -28,7 +29,7 @@ from xuncha.web.workflow_forms import CommentForm, EvidenceForm, ProgressReportF
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The stored file, as an attachment under the name it was uploaded with."""
     evidence = get_evidence_for_user(request.user, pk)
     try:
@@ -45,7 +46,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new evidence file for the problem, or a new version of one (evidence_add)."""
     problem = get_problem_for_user(request.user, pk)
     files = evidence_for_user(request.user).filter(problem=problem)
@@ -77,7 +78,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def progress_report(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A progress report on a measure with its evidence files (progress_report_create)."""
     measure = get_measure_for_user(request.user, pk)
     problem = measure.problem
@@ -105,7 +106,7 @@ def progress_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An inspection group's (or the office's) opinion, perhaps recommending closing."""
     problem = get_problem_for_user(request.user, pk)
     form = CommentForm(request.POST)

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.core.models import Role
-from xuncha.core.permissions import role_of, unit_ids_for_user
+from xuncha.core.permissions import has_role
 from xuncha.followups.models import Batch, FollowUp, VerdictKind, VisitStatus
 from xuncha.followups.selectors import (
     followups_for_user,
@@ -31,11 +31,13 @@ from xuncha.followups.selectors import (
 )
 from xuncha.followups.services import batch_create, followup_create, visit_plan
 from xuncha.followups.surveys import satisfaction_by_unit
+from xuncha.rounds.access import unit_ids_for_user
 from xuncha.rounds.selectors import rounds_for_user
 from xuncha.web.followup_forms import BatchForm, FollowUpForm, VisitPlanForm
 from xuncha.web.views.common import (
     INPUT_REFUSALS,
     STEP_REFUSALS,
+    AuthenticatedHttpRequest,
     done,
     error_status,
     refused,
@@ -47,7 +49,7 @@ def verdict_columns() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in VerdictKind.choices]
 
 
-def chosen_pk(request: HttpRequest, name: str) -> int | None:
+def chosen_pk(request: AuthenticatedHttpRequest, name: str) -> int | None:
     """An id from the query string (?round=3), or None when absent or not a number."""
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
@@ -55,13 +57,13 @@ def chosen_pk(request: HttpRequest, name: str) -> int | None:
 
 @login_required
 @require_GET
-def followup_list(request: HttpRequest) -> HttpResponse:
+def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The follow-ups the user may see (those of one round with ?round=), with their counts."""
     return render_followup_list(request)
 
 
 def render_followup_list(
-    request: HttpRequest, *, form: FollowUpForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, *, form: FollowUpForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
     round_pk = chosen_pk(request, "round")
@@ -80,7 +82,7 @@ def render_followup_list(
         {"followup": followup, "visits": visits.get(followup.pk, {"planned": 0, "done": 0})}
         for followup in followups.order_by("-created_at", "-id")
     ]
-    may_plan = role_of(user) == Role.OFFICE
+    may_plan = has_role(user, Role.OFFICE)
     if may_plan and form is None:
         form = FollowUpForm(user=user, initial={"round": round_})
     context = {"rows": rows, "round": round_, "form": form if may_plan else None}
@@ -89,9 +91,9 @@ def render_followup_list(
 
 @login_required
 @require_POST
-def followup_create_view(request: HttpRequest) -> HttpResponse:
+def followup_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """安排回访督查 (the office): followup_create, then its page."""
-    if role_of(request.user) != Role.OFFICE:
+    if not has_role(request.user, Role.OFFICE):
         raise Http404
     form = FollowUpForm(request.POST, user=request.user)
     if form.is_valid():
@@ -119,7 +121,7 @@ def followup_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def followup_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     followup: FollowUp,
     *,
     batch_form: BatchForm | None = None,
@@ -138,7 +140,7 @@ def followup_context(
         gap_units = [row for row in gap_units if row.key in scope]
         satisfaction = [row for row in satisfaction if row.unit_id in scope]
     gap_groups = gap_list(target, by="group") if scope is None else []
-    may_plan = role_of(user) == Role.OFFICE
+    may_plan = has_role(user, Role.OFFICE)
     context: dict[str, Any] = {
         "followup": followup,
         "batches": batches,
@@ -161,7 +163,7 @@ def followup_context(
 
 @login_required
 @require_GET
-def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def followup_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One follow-up: the plan as a table, progress per batch, self-report beside verdict."""
     followup = get_followup_for_user(request.user, pk)
     return render(request, "web/followup.html", followup_context(request, followup))
@@ -174,7 +176,7 @@ def followup_url(followup: FollowUp, anchor: str = "") -> str:
 
 @login_required
 @require_POST
-def batch_add(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """添加批次 (the office): batch_create."""
     followup = get_followup_for_user(request.user, pk)
     form = BatchForm(request.POST)
@@ -202,7 +204,7 @@ def batch_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """安排回访 (the office): a unit of the round, in a batch, by a group, on a date."""
     followup = get_followup_for_user(request.user, pk)
     form = VisitPlanForm(request.POST, followup=followup)

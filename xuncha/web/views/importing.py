@@ -11,12 +11,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from xuncha.core.permissions import may_import
+from xuncha.core.models import Role
+from xuncha.core.permissions import has_role
 from xuncha.digests.services import DigestError, digest_import, digest_read
 from xuncha.rounds.models import Assignment, Round, Unit
 from xuncha.rounds.selectors import rounds_for_user
@@ -24,13 +25,14 @@ from xuncha.text.plan import plan_json
 from xuncha.text.quantities import find_outcomes
 from xuncha.web.forms import DigestConfirmForm, DigestUploadForm
 from xuncha.web.marking import mark_outcomes
+from xuncha.web.views.common import AuthenticatedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_digest(request: HttpRequest) -> HttpResponse:
+def import_digest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The import page; only the inspection office reaches it (everyone else gets 404)."""
-    if not may_import(request.user):
+    if not has_role(request.user, Role.OFFICE):
         raise Http404
     action = request.POST.get("action")
     if request.method == "POST" and action == "preview":
@@ -41,7 +43,7 @@ def import_digest(request: HttpRequest) -> HttpResponse:
 
 
 def upload_page(
-    request: HttpRequest, form: DigestUploadForm, *, error: str = "", status: int = 200
+    request: AuthenticatedHttpRequest, form: DigestUploadForm, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -51,7 +53,7 @@ def upload_page(
     return render(request, "web/import.html", context, status=status)
 
 
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 2: parse the upload and show what the import would create; store nothing."""
     form = DigestUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -144,11 +146,12 @@ def _problem_preview(problem: dict[str, Any], by_line: dict[int, list[str]]) -> 
     return problem | {"measures": measures, "warnings": by_line.get(problem["line"], [])}
 
 
-def confirm(request: HttpRequest) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 3: verify the carried file and import it; on any refusal nothing is stored."""
     form = DigestConfirmForm(request.POST)
     if not form.is_valid():
-        error = " ".join(form.non_field_errors()) or _("确认信息不完整，请重新上传文件。")
+        errors = " ".join(str(error) for error in form.non_field_errors())
+        error = errors or _("确认信息不完整，请重新上传文件。")
         return upload_page(request, DigestUploadForm(), error=error, status=400)
     data = form.cleaned_data
     try:

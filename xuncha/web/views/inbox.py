@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.notifications.selectors import notifications_for_user
 from xuncha.notifications.services import notification_mark_read
-from xuncha.web.views.common import next_url
+from xuncha.web.views.common import AuthenticatedHttpRequest, next_url
 from xuncha.web.workflow_forms import NotificationReadForm
 
 INBOX_PAGE_SIZE = 50
@@ -21,7 +21,7 @@ INBOX_PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A page of the user's notifications; unread ones stand out."""
     notifications = notifications_for_user(request.user)
     page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -35,7 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_read(request: HttpRequest) -> HttpResponse:
+def inbox_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark one notification read (only ever one of the user's own), or all of them."""
     form = NotificationReadForm(request.POST)
     back = next_url(request, reverse("web:inbox"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET
 
 from xuncha.findings.ledger import LEDGER_PAGE_SIZE, ledger_page
 from xuncha.web.forms import LedgerFilterForm
+from xuncha.web.views.common import AuthenticatedHttpRequest
 
 __all__ = ["LEDGER_PAGE_SIZE", "ledger"]
 
 
 @login_required
 @require_GET
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A page of the ledger; an HTMX request aimed at the results gets the results alone.
 
     The measure counts come from one aggregate over this page's problems only, so the page

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from xuncha.core.permissions import may_edit_unit
 from xuncha.findings.models import Measure
 from xuncha.findings.selectors import get_measure_for_user
 from xuncha.findings.services import EditConflict, EditRefused, measure_update
+from xuncha.rounds.access import may_edit_unit
 from xuncha.web.forms import MeasureForm
-from xuncha.web.views.common import refused
+from xuncha.web.views.common import AuthenticatedHttpRequest, refused
 from xuncha.web.views.problem import may_edit_plan, problem_context
 
 
@@ -25,7 +25,7 @@ def problem_anchor(measure: Measure) -> str:
 
 @login_required
 @require_GET
-def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The measure as the problem page shows it (HTMX), else the problem page at the measure."""
     measure = get_measure_for_user(request.user, pk)
     if not request.htmx:
@@ -44,7 +44,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show and save a measure's edit form; only for users who may edit the unit, else 404."""
     measure = get_measure_for_user(request.user, pk)
     problem = measure.problem
@@ -97,7 +97,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/problem.html", context, status=status)
 
 
-def saved_response(request: HttpRequest, measure: Measure) -> HttpResponse:
+def saved_response(request: AuthenticatedHttpRequest, measure: Measure) -> HttpResponse:
     """After a save: the refreshed measure and history (HTMX), or back to the problem page."""
     if not request.htmx:
         messages.success(request, _("整改措施已保存。"))

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from xuncha.clocks.models import WarningColour
 from xuncha.clocks.selectors import COLOURS as WARNING_COLOURS
-from xuncha.clocks.selectors import warning_counts_by_group, warning_counts_by_unit
-from xuncha.core.permissions import role_of
 from xuncha.findings.models import ProblemStatus
 from xuncha.findings.selectors import (
+    WARNING_KEYS,
+    counts_by_assignment,
+    counts_summed,
     measures_prefetch,
     problems_for_user,
-    status_counts,
-    status_counts_by_unit,
 )
 from xuncha.followups.selectors import followups_for_user
 from xuncha.rounds.models import GroupMembership
@@ -27,6 +28,7 @@ from xuncha.rounds.selectors import (
     get_round_for_user,
     rounds_for_user,
 )
+from xuncha.web.views.common import AuthenticatedHttpRequest, attach
 from xuncha.web.views.queue import queue_sections
 
 
@@ -36,7 +38,7 @@ def status_columns() -> list[tuple[str, str]]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's queue in brief, then the rounds they may see with their counts."""
     rounds = list(rounds_for_user(request.user).order_by("-id"))
     units = dict(
@@ -54,25 +56,35 @@ def home(request: HttpRequest) -> HttpResponse:
             closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
         )
     )
-    problems = {row["assignment__round_id"]: row for row in problem_rows}
-    rows = [
-        {
-            "round": round_,
-            "units": units.get(round_.pk, 0),
-            "problems": problems.get(round_.pk, {}).get("total", 0),
-            "closed": problems.get(round_.pk, {}).get("closed", 0),
-        }
-        for round_ in rounds
-    ]
+    problems = {row["assignment__round_id"]: (row["total"], row["closed"]) for row in problem_rows}
+    rows = []
+    for round_ in rounds:
+        total, closed = problems.get(round_.pk, (0, 0))
+        rows.append(
+            {
+                "round": round_,
+                "units": units.get(round_.pk, 0),
+                "problems": total,
+                "closed": closed,
+            }
+        )
     summary = queue_sections(request.user, items=False)
-    context = {"rows": rows, "summary": summary, "role": role_of(request.user)}
+    context = {"rows": rows, "summary": summary}
     return render(request, "web/home.html", context)
 
 
+UNITS_PER_PAGE = 50
+
+
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A round's facts, its groups and the units the user may see, with problem counts by
-    status and by deadline warning (per unit and per group)."""
+    status and by deadline warning (per unit and per group).
+
+    Every count comes from one aggregate per assignment over the problems' stored columns;
+    the units are listed a page at a time (a province's round inspects hundreds), the totals
+    and the groups cover them all.
+    """
     round_ = get_round_for_user(request.user, pk)
     groups = round_.groups.prefetch_related(
         Prefetch(
@@ -81,50 +93,59 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             to_attr="memberships",
         )
     )
-    assignments = list(
-        assignments_for_user(request.user).filter(round=round_).order_by("position", "id")
-    )
-    problems = problems_for_user(request.user).filter(assignment__round=round_)
-    counts = status_counts_by_unit(problems)
-    statuses = status_columns()
-    empty = {value: 0 for value, _label in statuses} | {"total": 0}
-    unit_rows = [
-        {
-            "assignment": assignment,
-            "counts": [counts.get(assignment.pk, empty)[value] for value, _label in statuses],
-            "total": counts.get(assignment.pk, empty)["total"],
-        }
-        for assignment in assignments
-    ]
-    totals = status_counts(problems)
+    assignments = assignments_for_user(request.user).filter(round=round_).order_by("position", "id")
     today = timezone.localdate()
-    no_warning = {colour: 0 for colour in WARNING_COLOURS}
-    by_unit = warning_counts_by_unit(problems, today)
-    by_group = warning_counts_by_group(problems, today)
-    for row in unit_rows:
-        row["warnings"] = by_unit.get(row["assignment"].unit_id, no_warning)
-    groups = list(groups)
-    for group in groups:
-        group.warnings = by_group.get(group.pk, no_warning)
+    counts = counts_by_assignment(
+        problems_for_user(request.user).filter(assignment__round=round_), today
+    )
+    group_of = dict(assignments.values_list("pk", "group_id"))
+    by_group = counts_summed(counts, group_of)
+    statuses = status_columns()
+    empty = dict.fromkeys([*ProblemStatus.values, *WARNING_KEYS, "total"], 0)
+    totals = counts_summed(counts, dict.fromkeys(counts, "all")).get("all", empty)
+    page = Paginator(assignments, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    ledger = reverse("web:ledger")
+    unit_rows = []
+    for assignment in page.object_list:
+        row = counts.get(assignment.pk, empty)
+        filter_url = f"{ledger}?round={round_.pk}&unit={assignment.unit_id}&warning="
+        unit_rows.append(
+            {
+                "assignment": assignment,
+                "counts": [row[value] for value, _label in statuses],
+                "total": row["total"],
+                "warnings": {key: row[key] for key in WARNING_KEYS},
+                "cells": [(row[colour], filter_url + colour) for colour in WARNING_COLOURS],
+            }
+        )
+    group_list = list(groups)
+    for group in group_list:
+        row = by_group.get(group.pk, empty)
+        filter_url = f"{ledger}?group={group.pk}&warning="
+        attach(
+            group,
+            warnings={key: row[key] for key in WARNING_KEYS},
+            cells=[(row[colour], filter_url + colour) for colour in WARNING_COLOURS],
+        )
     context = {
         "round": round_,
-        "groups": groups,
+        "groups": group_list,
         "unit_rows": unit_rows,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "statuses": statuses,
         "totals": [totals[value] for value, _label in statuses],
-        "total": sum(totals.values()),
+        "total": totals["total"],
         "followups": followups_for_user(request.user).filter(round=round_).order_by("created_at"),
         "last_import": round_.digest_imports.order_by("-imported_at", "-id").first(),
         "warning_colours": [(c.value, c.label) for c in WarningColour],
-        "warning_totals": {
-            colour: sum(counts[colour] for counts in by_unit.values()) for colour in WARNING_COLOURS
-        },
+        "warning_totals": {colour: totals[colour] for colour in WARNING_COLOURS},
     }
     return render(request, "web/round.html", context)
 
 
 @login_required
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One unit in one round: its problems, measures, and the figures each measure states."""
     assignment = get_assignment_for_user(request.user, pk)
     problems = (

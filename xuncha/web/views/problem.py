@@ -1,24 +1,25 @@
 """The problem page: the problem, its measures and the work on them, for the current user.
 
-What each person may do is shown from the workflow tables and their part on this unit
-(``acting_role``); the services decide again when a form is posted.
+The buttons are the workflow engine's list of moves for this user (``Workflow.moves``): each
+available, or disabled with the guard's reason. The services decide again when a form is
+posted; no rule of the workflow is written here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from xuncha.core.models import Role
-from xuncha.core.permissions import acting_role, may_edit_unit
-from xuncha.core.workflow import Transition
+from xuncha.core.permissions import Actor, Viewer
+from xuncha.core.workflow import Move
 from xuncha.findings.models import (
     Measure,
     MeasureStatus,
@@ -26,12 +27,7 @@ from xuncha.findings.models import (
     ProblemStatus,
     RectificationKind,
 )
-from xuncha.findings.selectors import closing_requester_id, get_problem_for_user, problem_history
-from xuncha.findings.workflow import (
-    MEASURE_TRANSITIONS,
-    PROBLEM_TRANSITIONS,
-    VERDICT_TRANSITIONS,
-)
+from xuncha.findings.selectors import get_problem_for_user, problem_history
 from xuncha.rectification.models import Evidence, ProgressReport
 from xuncha.rectification.selectors import (
     comments_for_problem,
@@ -40,8 +36,11 @@ from xuncha.rectification.selectors import (
     plan_events_for_assignment,
     progress_reports_for_problem,
 )
+from xuncha.rectification.workflow import MEASURE, PROBLEM
+from xuncha.rounds.access import acting_roles, may_edit_unit
 from xuncha.web.forms import MeasureForm
 from xuncha.web.history import audit_rows, event_rows, plan_event_rows
+from xuncha.web.views.common import AuthenticatedHttpRequest
 from xuncha.web.workflow_forms import (
     CommentForm,
     EvidenceForm,
@@ -51,36 +50,11 @@ from xuncha.web.workflow_forms import (
     ProgressReportForm,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 WORKERS = {Role.UNIT, Role.OFFICE}
 LOCKED = {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED}
-# A follow-up verdict's moves are made by recording the verdict of a visit (followups), which
-# keeps the visit and its findings with them; the problem page never offers them bare.
-VERDICT_STEPS = frozenset(VERDICT_TRANSITIONS.values())
-
-
-def page_steps() -> list[Transition]:
-    """The problem's workflow steps a person takes on the problem page."""
-    return [t for t in PROBLEM_TRANSITIONS.values() if t.name not in VERDICT_STEPS]
-
-
-@dataclass(frozen=True)
-class Action:
-    """A workflow step offered to the user; ``blocked`` says why it cannot be taken yet."""
-
-    transition: Transition
-    blocked: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.transition.name
-
-    @property
-    def label(self) -> str:
-        return str(self.transition.label)
-
-    @property
-    def reason_required(self) -> bool:
-        return self.transition.reason_required
 
 
 @dataclass
@@ -89,13 +63,13 @@ class MeasureWork:
 
     measure: Measure
     form: MeasureForm | None = None
-    actions: list[Action] = field(default_factory=list)
+    actions: list[Move] = field(default_factory=list)
     reports: list[ProgressReport] = field(default_factory=list)
     progress_form: ProgressReportForm | None = None
     delete_form: MeasureDeleteForm | None = None
 
 
-def may_edit_plan(user: Any, problem: Problem) -> bool:
+def may_edit_plan(user: Actor, problem: Problem) -> bool:
     """Whether the user may change the problem's plan (kind, deadline, measures) now.
 
     The same rule as the services': the unit and the office, and once closing is asked for,
@@ -103,7 +77,7 @@ def may_edit_plan(user: Any, problem: Problem) -> bool:
     """
     if not may_edit_unit(user, problem.assignment.unit_id):
         return False
-    return problem.status not in LOCKED or acting_role(user, problem.assignment) == Role.OFFICE
+    return problem.status not in LOCKED or Role.OFFICE in acting_roles(user, problem.assignment)
 
 
 def accepts_reports(problem: Problem) -> bool:
@@ -116,54 +90,41 @@ def accepts_reports(problem: Problem) -> bool:
     )
 
 
-def problem_actions(
-    user: Any, problem: Problem, role: str | None, measures: list[Measure], evidence_count: int
-) -> list[Action]:
-    """The problem's workflow steps this user's part allows from its status."""
-    actions = []
-    for transition in page_steps():
-        if role not in transition.roles or problem.status not in transition.sources:
-            continue
-        blocked = ""
-        if transition.name == "close" and closing_requester_id(problem) == user.pk:
-            blocked = _("您提出了销号申请，须由另一名人员审核销号。")
-        elif transition.name == "request_closing":
-            if not measures:
-                blocked = _("该问题还没有整改措施。")
-            elif any(m.status != MeasureStatus.DONE for m in measures):
-                blocked = _("尚有未完成的整改措施。")
-            elif not evidence_count:
-                blocked = _("尚未上传佐证材料。")
-        actions.append(Action(transition, blocked))
-    return actions
+def problem_actions(user: Actor, problem: Problem) -> list[Move]:
+    """The problem's moves this user may make on the page, from the engine's list.
+
+    A follow-up verdict's moves never appear: they are open only to a visit's group at the
+    visit (the verdict service vouches for it), so the engine does not offer them here.
+    """
+    return PROBLEM.moves(problem, user)
 
 
-def measure_actions(role: str | None, problem: Problem, measure: Measure) -> list[Action]:
-    if role not in WORKERS or problem.status in LOCKED:
-        return []
-    return [
-        Action(transition)
-        for transition in MEASURE_TRANSITIONS.values()
-        if role in transition.roles and measure.status in transition.sources
-    ]
+def measure_actions(user: Actor, measure: Measure) -> list[Move]:
+    """A measure's moves this user may make; those a guard refuses are left out (a measure of
+    a problem awaiting closing shows no buttons, rather than three disabled ones)."""
+    return [move for move in MEASURE.moves(measure, user) if move.available]
 
 
-def evidence_rows(user: Any, problem: Problem) -> list[Evidence]:
+class Latest(TypedDict):
+    """What :func:`evidence_rows` adds to each file."""
+
+    is_latest: bool
+
+
+def evidence_rows(user: Viewer, problem: Problem) -> list[WithAnnotations[Evidence, Latest]]:
     """The problem's files, each marked ``is_latest`` unless a newer version replaced it."""
-    files = list(
+    newer = Evidence.objects.filter(supersedes=OuterRef("pk"))
+    return list(
         evidence_for_user(user)
         .filter(problem=problem)
+        .annotate(is_latest=~Exists(newer))
         .select_related("supersedes", "measure", "uploaded_by__profile")
         .order_by("uploaded_at", "id")
     )
-    replaced = {item.supersedes_id for item in files if item.supersedes_id}
-    for item in files:
-        item.is_latest = item.pk not in replaced
-    return files
 
 
 def problem_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     problem: Problem,
     *,
     editing: dict[int, MeasureForm] | None = None,
@@ -179,7 +140,7 @@ def problem_context(
     bound = bound or {}
     editing = editing or {}
     assignment = problem.assignment
-    role = acting_role(user, assignment)
+    roles = acting_roles(user, assignment)
     editable = may_edit_plan(user, problem)
     events, entries = problem_history(problem)
     measures = list(
@@ -191,14 +152,14 @@ def problem_context(
     reports: dict[int, list[ProgressReport]] = {}
     for report in progress_reports_for_problem(problem):
         reports.setdefault(report.measure_id, []).append(report)
-    may_report = role in WORKERS and accepts_reports(problem)
+    may_report = bool(roles & WORKERS) and accepts_reports(problem)
     version = problem.version
     work = []
     for measure in measures:
         item = MeasureWork(
             measure=measure,
             form=editing.get(measure.pk),
-            actions=measure_actions(role, problem, measure),
+            actions=measure_actions(user, measure),
             reports=reports.get(measure.pk, []),
         )
         if may_report:
@@ -210,7 +171,7 @@ def problem_context(
                 initial={"expected_version": version}
             )
         work.append(item)
-    may_upload = role in WORKERS and (
+    may_upload = bool(roles & WORKERS) and (
         problem.status != ProblemStatus.CLOSED or accepts_reports(problem)
     )
     history = sorted(
@@ -223,7 +184,7 @@ def problem_context(
         "plan": get_plan_for_assignment(user, assignment),
         "measures": work,
         "may_edit": editable,
-        "actions": problem_actions(user, problem, role, measures, len(files)),
+        "actions": problem_actions(user, problem),
         "plan_form": bound.get("plan")
         or ProblemPlanForm(
             initial={
@@ -243,7 +204,7 @@ def problem_context(
         else None,
         "comments": list(comments_for_problem(problem)),
         "comment_form": (bound.get("comment") or CommentForm())
-        if role in {Role.GROUP, Role.OFFICE}
+        if roles & {Role.GROUP, Role.OFFICE}
         else None,
         "events": history,
         "audit": audit_rows(entries, {measure.pk: measure.ordinal for measure in measures}),
@@ -252,14 +213,14 @@ def problem_context(
 
 @login_required
 @require_GET
-def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A problem with its measures, evidence, comments, the user's actions and its history."""
     problem = get_problem_for_user(request.user, pk)
     return render(request, "web/problem.html", problem_context(request, problem))
 
 
 def render_problem(
-    request: HttpRequest, problem: Problem, *, status: int, **bound: Any
+    request: AuthenticatedHttpRequest, problem: Problem, *, status: int, **bound: Any
 ) -> HttpResponse:
     """The problem page again with a posted form and its errors (a refusal or a conflict)."""
     problem = get_problem_for_user(request.user, problem.pk)

@@ -12,32 +12,28 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import get_measure_for_user, get_problem_for_user
-from xuncha.findings.services import (
-    measure_create,
-    measure_delete,
-    measure_transition,
-    problem_plan_update,
-    problem_transition,
-)
-from xuncha.findings.workflow import MEASURE_TRANSITIONS, PROBLEM_TRANSITIONS
+from xuncha.findings.services import measure_create, measure_delete, problem_plan_update
+from xuncha.rectification.transitions import measure_transition, problem_transition
+from xuncha.rectification.workflow import MEASURE, PROBLEM, VERDICT_STEPS
 from xuncha.web.views.common import (
     INPUT_REFUSALS,
     REFUSALS,
     STEP_REFUSALS,
+    AuthenticatedHttpRequest,
     done,
     error_status,
     next_url,
     problem_url,
     refused,
 )
-from xuncha.web.views.problem import VERDICT_STEPS, render_problem
+from xuncha.web.views.problem import render_problem
 from xuncha.web.workflow_forms import (
     MeasureAddForm,
     MeasureDeleteForm,
@@ -52,7 +48,7 @@ def step_done_message(label: Any) -> str:
 
 @login_required
 @require_POST
-def problem_step(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """申请销号, 退回, 销号, 重新打开 … as the workflow table and the user's part allow."""
     problem = get_problem_for_user(request.user, pk)
     back = next_url(request, problem_url(problem))
@@ -69,13 +65,12 @@ def problem_step(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except REFUSALS as error:
         return refused(request, back, error)
-    transition = PROBLEM_TRANSITIONS[name]
-    return done(request, back, step_done_message(transition.label))
+    return done(request, back, step_done_message(PROBLEM.move_label(name)))
 
 
 @login_required
 @require_POST
-def measure_step(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """开始推进, 完成, 重新推进 (with a reason) for one measure."""
     measure = get_measure_for_user(request.user, pk)
     back = next_url(request, problem_url(measure.problem_id, f"measure-{measure.pk}"))
@@ -89,11 +84,11 @@ def measure_step(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except REFUSALS as error:
         return refused(request, back, error)
-    return done(request, back, step_done_message(MEASURE_TRANSITIONS[name].label))
+    return done(request, back, step_done_message(MEASURE.move_label(name)))
 
 
 def versioned_edit(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     problem: Problem,
     form: Form,
     save: Callable[[dict[str, Any]], object],
@@ -133,7 +128,7 @@ def versioned_edit(
 
 @login_required
 @require_POST
-def problem_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Set the problem's rectification kind and deadline (problem_plan_update)."""
     problem = get_problem_for_user(request.user, pk)
     form = ProblemPlanForm(request.POST)
@@ -162,7 +157,7 @@ def problem_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a measure with its owner, department and deadline (measure_create)."""
     problem = get_problem_for_user(request.user, pk)
     form = MeasureAddForm(request.POST)
@@ -193,7 +188,7 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Delete a measure that has not started (measure_delete)."""
     measure = get_measure_for_user(request.user, pk)
     problem = get_problem_for_user(request.user, measure.problem_id)

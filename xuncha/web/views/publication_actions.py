@@ -7,7 +7,7 @@ services refuse again, refuse a published text, and refuse a notice whose figure
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +24,7 @@ from xuncha.web.views.common import (
     INPUT_REFUSALS,
     REFUSALS,
     STEP_REFUSALS,
+    AuthenticatedHttpRequest,
     done,
     error_status,
     refused,
@@ -42,7 +43,7 @@ def stale_page() -> ValueError:
 
 @login_required
 @require_POST
-def publication_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """保存修改 of a draft's wording (publication_edit, with the version it was opened at)."""
     publication = get_publication_for_user(request.user, pk)
     form = PublicationEditForm(request.POST)
@@ -67,7 +68,7 @@ def publication_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publication_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_refresh_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """刷新: the draft written again from the data now (publication_refresh)."""
     publication = get_publication_for_user(request.user, pk)
     back = publication_url(publication)
@@ -87,7 +88,7 @@ def publication_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publication_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_publish_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """发布 (publication_publish): the text as shown becomes the published text, for good.
 
     The page's version must still be the draft's: publishing a text someone changed after it

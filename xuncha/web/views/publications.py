@@ -9,7 +9,7 @@ download.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.core.models import Role
-from xuncha.core.permissions import role_of
+from xuncha.core.permissions import has_role
 from xuncha.reports.exports import publication_docx, publication_text
 from xuncha.reports.models import Publication, PublicationKind
 from xuncha.reports.selectors import (
@@ -34,7 +34,15 @@ from xuncha.web.publication_forms import (
     NoticeScopeForm,
     PublicationEditForm,
 )
-from xuncha.web.views.common import INPUT_REFUSALS, STEP_REFUSALS, done, error_status, refused
+from xuncha.web.views.common import (
+    INPUT_REFUSALS,
+    STEP_REFUSALS,
+    AuthenticatedHttpRequest,
+    attach,
+    done,
+    error_status,
+    refused,
+)
 
 FORMATS = {
     "txt": "text/plain; charset=utf-8",
@@ -55,7 +63,7 @@ def attachment(content: bytes, *, title: str, file_format: str) -> HttpResponse:
     return response
 
 
-def chosen_format(request: HttpRequest) -> str:
+def chosen_format(request: AuthenticatedHttpRequest) -> str:
     """?format=txt|docx (txt when absent); anything else is no page at all."""
     file_format = request.GET.get("format") or "txt"
     if file_format not in FORMATS:
@@ -65,13 +73,13 @@ def chosen_format(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
-def publication_list(request: HttpRequest) -> HttpResponse:
+def publication_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The publications the user may read; the office's drafting forms."""
     return render_publication_list(request)
 
 
 def render_publication_list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     digest_form: DigestDraftForm | None = None,
     notice_form: NoticeDraftForm | None = None,
@@ -82,8 +90,8 @@ def render_publication_list(
         publications_for_user(user).select_related("created_by__profile", "published_by__profile")
     )
     for publication in publications:
-        publication.scope_label = scope_label(publication)
-    may_draft = role_of(user) == Role.OFFICE
+        attach(publication, scope_label=scope_label(publication))
+    may_draft = has_role(user, Role.OFFICE)
     context = {
         "publications": publications,
         "may_draft": may_draft,
@@ -93,14 +101,14 @@ def render_publication_list(
     return render(request, "web/publications.html", context, status=status)
 
 
-def _office_only(request: HttpRequest) -> None:
-    if role_of(request.user) != Role.OFFICE:
+def _office_only(request: AuthenticatedHttpRequest) -> None:
+    if not has_role(request.user, Role.OFFICE):
         raise Http404
 
 
 @login_required
 @require_POST
-def digest_draft(request: HttpRequest) -> HttpResponse:
+def digest_draft(request: AuthenticatedHttpRequest) -> HttpResponse:
     """生成摘编 for a batch (digest_draft_for_batch), then the draft's page."""
     _office_only(request)
     form = DigestDraftForm(request.POST, user=request.user)
@@ -124,7 +132,7 @@ def digest_draft(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_draft_view(request: HttpRequest) -> HttpResponse:
+def notice_draft_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """生成通报 for a round, batch, group or unit (notice_draft), then the draft's page."""
     _office_only(request)
     form = NoticeDraftForm(request.POST, user=request.user)
@@ -152,13 +160,13 @@ def notice_draft_view(request: HttpRequest) -> HttpResponse:
 
 
 def render_publication(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     publication: Publication,
     *,
     edit_form: PublicationEditForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_edit = role_of(request.user) == Role.OFFICE and not publication.is_published
+    may_edit = has_role(request.user, Role.OFFICE) and not publication.is_published
     context = {
         "publication": publication,
         "scope_label": scope_label(publication),
@@ -183,14 +191,14 @@ def render_publication(
 
 @login_required
 @require_GET
-def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A draft to edit, refresh and publish (the office), or the text as published."""
     return render_publication(request, get_publication_for_user(request.user, pk))
 
 
 @login_required
 @require_GET
-def publication_download(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The publication as .txt or .docx (?format=txt|docx): the published text once published."""
     publication = get_publication_for_user(request.user, pk)
     file_format = chosen_format(request)
@@ -203,7 +211,7 @@ def publication_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def notice_compose_view(request: HttpRequest) -> HttpResponse:
+def notice_compose_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A notice of a scope the user chooses, written now from what they may see; not stored.
 
     A liaison chooses one of their units; with ?format=txt|docx the notice is downloaded.

@@ -13,26 +13,26 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from xuncha.clocks.selectors import problems_with_warning
+from xuncha.clocks.selectors import colour_filter, with_warning
 from xuncha.core.models import Role
-from xuncha.core.permissions import role_of
+from xuncha.core.permissions import Viewer, has_role
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import problems_for_user, with_last_step
 from xuncha.followups.selectors import with_latest_verdict
-from xuncha.rectification.models import PlanStatus
 from xuncha.rectification.selectors import (
     closing_queue,
     group_closing_queue,
     plan_queue,
-    plans_for_user,
+    returned_plans,
     unit_work_queue,
 )
+from xuncha.web.views.common import AuthenticatedHttpRequest
 
 QUEUE_LIMIT = 200  # a queue longer than this is a ledger: the page links there for the rest
 
@@ -49,12 +49,12 @@ class Section:
     empty: Any = ""
 
 
-def overdue_problems(user: Any, today: dt.date) -> QuerySet[Problem]:
+def overdue_problems(user: Viewer, today: dt.date) -> QuerySet[Problem]:
     """Problems in scope whose nearest open deadline has passed (red), nearest first."""
     return (
-        problems_with_warning(problems_for_user(user), today)
-        .filter(warning="red")
-        .select_related("assignment__unit", "assignment__round")
+        with_warning(problems_for_user(user), today)
+        .filter(colour_filter("red", today))
+        .select_related("assignment__unit", "assignment__round", "nearest_rule")
         .order_by(F("nearest_due").asc(nulls_last=True), "id")
     )
 
@@ -64,12 +64,10 @@ def overdue_problems(user: Any, today: dt.date) -> QuerySet[Problem]:
 SENT_BACK = ("return", "rule_mostly", "rule_not_done", "rule_not_done_reopen", "rule_rebound")
 
 
-def liaison_queue(user: Any, today: dt.date) -> QuerySet[Problem]:
+def liaison_queue(user: Viewer, today: dt.date) -> QuerySet[Problem]:
     """A liaison's open problems: those sent back first (退回, or by a follow-up verdict, with
     the verdict's reason and new deadline), then by the nearest deadline."""
-    problems = problems_with_warning(
-        with_latest_verdict(with_last_step(unit_work_queue(user))), today
-    )
+    problems = with_warning(with_latest_verdict(with_last_step(unit_work_queue(user))), today)
     return problems.order_by(
         Case(
             When(last_transition__in=SENT_BACK, then=Value(0)),
@@ -82,22 +80,26 @@ def liaison_queue(user: Any, today: dt.date) -> QuerySet[Problem]:
     )
 
 
-def overdue_section(user: Any, today: dt.date, section: Any) -> Section:
+def overdue_section(user: Viewer, today: dt.date, section: Any) -> Section:
     return section("overdue", _("已逾期"), overdue_problems(user, today), empty=_("没有逾期问题。"))
 
 
-def queue_sections(user: Any, *, items: bool, today: dt.date | None = None) -> list[Section]:
-    """The user's queue, as sections; with ``items`` the rows too (else only the counts)."""
+def queue_sections(user: Viewer, *, items: bool, today: dt.date | None = None) -> list[Section]:
+    """The user's queue, as sections; with ``items`` the rows too (else only the counts).
+
+    A person holding several roles gets each role's sections, in the order of the roles
+    (the office's, a liaison's, a group member's, a supervisor's), each section once.
+    """
     today = today or timezone.localdate()
-    role = role_of(user)
 
     def section(key: str, title: Any, queryset: QuerySet[Any], **extra: Any) -> Section:
         rows = list(queryset[:QUEUE_LIMIT]) if items else []
         count = len(rows) if items and len(rows) < QUEUE_LIMIT else queryset.count()
         return Section(key, title, count, rows, **extra)
 
-    if role == Role.OFFICE:
-        return [
+    sections: list[Section] = []
+    if has_role(user, Role.OFFICE):
+        sections += [
             section(
                 "closing",
                 _("待审核销号"),
@@ -113,8 +115,8 @@ def queue_sections(user: Any, *, items: bool, today: dt.date | None = None) -> l
             ),
             overdue_section(user, today, section),
         ]
-    if role == Role.UNIT:
-        return [
+    if has_role(user, Role.UNIT):
+        sections += [
             section(
                 "open",
                 _("待办问题"),
@@ -122,49 +124,49 @@ def queue_sections(user: Any, *, items: bool, today: dt.date | None = None) -> l
                 empty=_("没有待整改的问题。"),
             ),
             section(
-                "plans",
+                "returned_plans",
                 _("被退回的整改方案"),
-                plans_for_user(user).filter(status=PlanStatus.RETURNED).order_by("updated_at"),
+                returned_plans(user),
                 kind="plans",
                 empty=_("没有被退回的整改方案。"),
             ),
         ]
-    if role == Role.GROUP:
-        return [
+    if has_role(user, Role.GROUP):
+        sections.append(
             section(
-                "closing",
+                "group_closing",
                 _("待评议销号"),
                 group_closing_queue(user),
                 empty=_("本组联系的单位暂无销号申请。"),
             )
-        ]
-    if role == Role.SUPERVISOR:
-        return [overdue_section(user, today, section)]
-    return []
+        )
+    if has_role(user, Role.SUPERVISOR) and not has_role(user, Role.OFFICE):
+        sections.append(overdue_section(user, today, section))
+    return sections
 
 
-def queue_badge(user: Any) -> int | None:
+def queue_badge(user: Viewer) -> int | None:
     """The number in the navigation's badge: what waits for this user to act on.
 
     Cheap counts only (no deadline arithmetic): a supervisor acts on nothing, so gets none.
     """
-    role = role_of(user)
-    if role == Role.OFFICE:
-        return closing_queue(user).count() + plan_queue(user).count()
-    if role == Role.UNIT:
-        return unit_work_queue(user).count()
-    if role == Role.GROUP:
-        return group_closing_queue(user).count()
-    return None
+    counts = []
+    if has_role(user, Role.OFFICE):
+        counts.append(closing_queue(user).count() + plan_queue(user).count())
+    if has_role(user, Role.UNIT):
+        counts.append(unit_work_queue(user).count())
+    if has_role(user, Role.GROUP):
+        counts.append(group_closing_queue(user).count())
+    return sum(counts) if counts else None
 
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's work queue page."""
     sections = queue_sections(request.user, items=True)
     return render(
         request,
         "web/queue.html",
-        {"sections": sections, "role": role_of(request.user), "limit": QUEUE_LIMIT},
+        {"sections": sections, "limit": QUEUE_LIMIT},
     )

@@ -8,7 +8,7 @@ user's comes back as a message; what was typed wrong comes back in its form.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +27,7 @@ from xuncha.web.followup_forms import (
 from xuncha.web.views.common import (
     INPUT_REFUSALS,
     STEP_REFUSALS,
+    AuthenticatedHttpRequest,
     done,
     error_status,
     refused,
@@ -36,7 +37,7 @@ from xuncha.web.views.visits import render_visit, visit_url
 
 @login_required
 @require_POST
-def verdict_add(request: HttpRequest, pk: int) -> HttpResponse:
+def verdict_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """整改认定 on one problem of the visited unit (verdict_record), which moves the problem."""
     visit = get_visit_for_user(request.user, pk)
     which = VerdictProblemForm(request.POST)
@@ -83,7 +84,7 @@ def _rate_message(visit: Visit, added: int) -> str:
 
 @login_required
 @require_POST
-def survey_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """满意度测评 typed in by hand: one row per respondent (survey_answers_add)."""
     visit = get_visit_for_user(request.user, pk)
     template = visit.batch.followup.survey
@@ -111,7 +112,7 @@ def survey_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """满意度测评 imported from an .xlsx sheet, all or nothing (survey_import_xlsx)."""
     visit = get_visit_for_user(request.user, pk)
     form = SurveyImportForm(request.POST, request.FILES)
@@ -131,7 +132,7 @@ def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def score_add(request: HttpRequest, pk: int) -> HttpResponse:
+def score_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """整改评分 item by item against the follow-up's rubric (score_record)."""
     visit = get_visit_for_user(request.user, pk)
     rubric = visit.batch.followup.rubric

@@ -12,19 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from xuncha.core.models import Role
-from xuncha.core.permissions import role_of
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import measure_progress
 from xuncha.followups.access import is_visit_member
-from xuncha.followups.models import Score, Verdict, Visit, VisitStatus
+from xuncha.followups.models import Rubric, Score, Verdict, Visit, VisitStatus
 from xuncha.followups.selectors import (
     get_visit_evidence_for_user,
     get_visit_for_user,
@@ -35,6 +33,7 @@ from xuncha.followups.selectors import (
 from xuncha.followups.services import re_feedback_record, visit_evidence_add, visit_record
 from xuncha.followups.surveys import satisfaction_rate
 from xuncha.followups.verdicts import DECLARED_DONE_STATUSES
+from xuncha.rounds.access import sees_every_unit
 from xuncha.web.followup_forms import (
     ReFeedbackForm,
     ScoreForm,
@@ -47,6 +46,7 @@ from xuncha.web.followup_forms import (
 from xuncha.web.views.common import (
     INPUT_REFUSALS,
     STEP_REFUSALS,
+    AuthenticatedHttpRequest,
     done,
     error_status,
     refused,
@@ -110,7 +110,7 @@ def verdict_rows(
 
 
 def visit_context(
-    request: HttpRequest, visit: Visit, *, bound: dict[str, Any] | None = None
+    request: AuthenticatedHttpRequest, visit: Visit, *, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """What the visit page shows this user; ``bound`` carries a posted form with its errors
     ("record", "evidence", "answers", "import", "score", "re_feedback", and "verdicts" as
@@ -128,7 +128,8 @@ def visit_context(
         "assignment": visit.assignment,
         "member": member,
         "visited": visited,
-        "private": role_of(user) == Role.UNIT,
+        # A liaison (who is not also of the office or a group) does not read the interviews.
+        "private": not sees_every_unit(user),
         "rows": verdict_rows(visit, may_rule=member and visited, bound=bound.get("verdicts", {})),
         "evidence": list(
             visit.evidence.select_related("verdict__problem", "uploaded_by__profile").order_by(
@@ -189,7 +190,7 @@ def visit_context(
     return context
 
 
-def score_rows(rubric: Any, score: Score | None) -> list[tuple[str, Any, Any]]:
+def score_rows(rubric: Rubric | None, score: Score | None) -> list[tuple[str, Any, Any]]:
     """(item, maximum, points given) for the rubric's items; points None until scored."""
     if rubric is None:
         return []
@@ -201,12 +202,14 @@ def score_rows(rubric: Any, score: Score | None) -> list[tuple[str, Any, Any]]:
 
 @login_required
 @require_GET
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for_user(request.user, pk)
     return render(request, "web/visit.html", visit_context(request, visit))
 
 
-def render_visit(request: HttpRequest, visit: Visit, *, status: int, **bound: Any) -> HttpResponse:
+def render_visit(
+    request: AuthenticatedHttpRequest, visit: Visit, *, status: int, **bound: Any
+) -> HttpResponse:
     """The visit page again with a posted form and its errors (a refusal or a conflict)."""
     visit = get_visit_for_user(request.user, visit.pk)
     context = visit_context(request, visit, bound=bound)
@@ -215,7 +218,7 @@ def render_visit(request: HttpRequest, visit: Visit, *, status: int, **bound: An
 
 @login_required
 @require_POST
-def visit_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_record_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """记录回访情况: the date and 听看查访 (visit_record, with the version it was opened at)."""
     visit = get_visit_for_user(request.user, pk)
     form = VisitRecordForm(request.POST)
@@ -247,7 +250,7 @@ def visit_record_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A file gathered on the visit (visit_evidence_add)."""
     visit = get_visit_for_user(request.user, pk)
     form = VisitEvidenceForm(request.POST, request.FILES)
@@ -268,7 +271,7 @@ def visit_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def visit_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def visit_evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A visit's file, to whoever may see the visit (404 for anyone else, whatever the id)."""
     evidence = get_visit_evidence_for_user(request.user, pk)
     try:
@@ -285,7 +288,7 @@ def visit_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def re_feedback_view(request: HttpRequest, pk: int) -> HttpResponse:
+def re_feedback_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """再反馈: the group's written re-feedback to the unit (re_feedback_record).
 
     The form carries the visit's version: a re-feedback written over another member's newer

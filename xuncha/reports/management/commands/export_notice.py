@@ -7,16 +7,22 @@ acts as the system and counts every problem; ``--user NAME`` counts only what th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from xuncha.followups.models import Batch
 from xuncha.reports.selectors import Scope, notice_compose
 from xuncha.rounds.models import Group, Round, Unit
 from xuncha.text.document import document_bytes
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 class Command(BaseCommand):
@@ -50,7 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(notice.text, ending="\n")
 
 
-def _user(username: str | None) -> Any:
+def _user(username: str | None) -> User | None:
     if not username:
         return None
     user = get_user_model().objects.filter(username=username).first()
@@ -59,7 +65,7 @@ def _user(username: str | None) -> Any:
     return user
 
 
-def _named(queryset: Any, name: str | None, what: str) -> Any:
+def _named(queryset: QuerySet[ModelT], name: str | None, what: str) -> ModelT | None:
     if not name:
         return None
     found = queryset.filter(name=name).first()

@@ -2,7 +2,7 @@
 
 Every row is written by the same services the application uses (rounds, problems, the
 workflow's transitions), so the demo carries the audit trail and history a real round would.
-The content itself lives in :mod:`xuncha.core.demo_content`.
+The content itself lives in :mod:`xuncha.demo.content`.
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from xuncha.clocks.services import clocks_changed
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.demo_content import (
+from xuncha.demo.content import (
     GROUPS,
     LIAISON_UNIT,
     ROUND_COMMITTEE,
@@ -33,8 +34,8 @@ from xuncha.core.demo_content import (
     Progress,
     UnitPlan,
 )
-from xuncha.core.demo_followup import demo_followup_load
-from xuncha.core.demo_users import (
+from xuncha.demo.followup import demo_followup_load
+from xuncha.demo.users import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DemoLogin,
@@ -43,18 +44,18 @@ from xuncha.core.demo_users import (
     demo_user_ensure,
 )
 from xuncha.findings.models import Measure, Outcome, Problem, ProblemStatus
-from xuncha.findings.services import (
-    MeasureInput,
-    measure_transition,
-    problem_create,
-    problem_transition,
-)
+from xuncha.findings.services import MeasureInput, problem_create
+from xuncha.followups.models import Verdict
 from xuncha.rectification.models import Evidence
 from xuncha.rectification.services import (
     comment_add,
     plan_get_or_create,
-    plan_transition,
     progress_report_create,
+)
+from xuncha.rectification.transitions import (
+    measure_transition,
+    plan_transition,
+    problem_transition,
 )
 from xuncha.rounds.models import Assignment, Group, Round, RoundKind, Unit
 from xuncha.rounds.services import (
@@ -63,6 +64,9 @@ from xuncha.rounds.services import (
     round_get_or_create,
     unit_get_or_create,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = [
     "DEMO_LOGINS",
@@ -209,9 +213,17 @@ def demo_summary() -> DemoSummary:
 def demo_clear(round_: Round) -> None:
     """Remove the demo round with its problems, evidence, groups and the units only it uses.
 
-    Each removed record leaves an audit row first; the demo users stay (they are reused).
-    Evidence files no other record shares are deleted once the transaction commits.
+    Each removed record leaves an audit row first, and the clocks of what was removed go with
+    it; the demo users stay (they are reused). Evidence files no other record shares are
+    deleted once the transaction commits.
     """
+    verdict_ids = list(
+        Verdict.objects.filter(visit__batch__followup__round=round_).values_list("pk", flat=True)
+    )
+    measure_ids = list(
+        Measure.objects.filter(problem__assignment__round=round_).values_list("pk", flat=True)
+    )
+    assignment_ids = list(round_.assignments.values_list("pk", flat=True))
     for followup in round_.followups.all():
         _removed(followup, "followup.delete")
         followup.delete()  # its batches, visits, verdicts, surveys and scores go with it
@@ -242,6 +254,9 @@ def demo_clear(round_: Round) -> None:
         unit.delete()
     _removed(round_, "round.delete")
     round_.delete()
+    clocks_changed(actor=None, source="verdict", ids=verdict_ids)
+    clocks_changed(actor=None, source="measure", ids=measure_ids)
+    clocks_changed(actor=None, source="assignment", ids=assignment_ids)
     transaction.on_commit(lambda: _files_delete_unshared(paths))
 
 
@@ -260,9 +275,9 @@ class _Context:
 
     today: dt.date
     fill: dict[str, str]
-    office: Any
-    group_member: Any
-    liaison: Any
+    office: User
+    group_member: User
+    liaison: User
 
 
 def _unit_load(plan: UnitPlan, assignment: Assignment, context: _Context) -> None:
@@ -315,8 +330,8 @@ def _problem_walk(
     plan: ProblemPlan,
     problem: Problem,
     unit_name: str,
-    unit_actor: Any,
-    commenter: Any,
+    unit_actor: User | None,
+    commenter: User | None,
     context: _Context,
 ) -> None:
     """Take a started problem through reports, evidence and review as far as its plan says."""

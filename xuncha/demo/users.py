@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.models import Profile, Role
+from xuncha.core.models import Role
+from xuncha.core.permissions import Actor
+from xuncha.core.services import profile_set, role_grant
 from xuncha.rounds.models import Group, GroupMembership, Unit
 
 DEMO_PASSWORD = "xuncha-demo-2026"
@@ -17,31 +19,38 @@ USER_FIELDS = ["username", "first_name", "is_active", "is_staff", "is_superuser"
 
 @dataclass(frozen=True)
 class DemoLogin:
-    """One demo account: what to type at the login page, and the part it plays."""
+    """One demo account: what to type at the login page, and the parts it plays (a person may
+    hold roles in several functions: the demo liaison also handles the unit's petitions)."""
 
     username: str
-    role: str
+    roles: tuple[str, ...]
     display_name: str
     password: str = DEMO_PASSWORD
 
     @property
+    def role(self) -> str:
+        """The first role, the one the login is known by."""
+        return self.roles[0]
+
+    @property
     def role_label(self) -> str:
-        return str(Role(self.role).label)
+        return "、".join(str(Role(role).label) for role in self.roles)
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("office", Role.OFFICE, "巡察办 张某"),
-    DemoLogin("group1", Role.GROUP, "市委第一巡察组 李某"),
-    DemoLogin("unit1", Role.UNIT, "市自然资源和规划局联络员 周某"),
-    DemoLogin("supervisor", Role.SUPERVISOR, "市纪委监委 吴某"),
+    DemoLogin("office", (Role.OFFICE,), "巡察办 张某"),
+    DemoLogin("group1", (Role.GROUP,), "市委第一巡察组 李某"),
+    DemoLogin("unit1", (Role.UNIT, Role.PETITION_HANDLER), "市自然资源和规划局联络员 周某"),
+    DemoLogin("supervisor", (Role.SUPERVISOR,), "市纪委监委 吴某"),
 )
 
 
-def demo_user_ensure(login: DemoLogin) -> Any:
-    """Create or refresh a demo user and its profile, with audit rows (never the password)."""
+def demo_user_ensure(login: DemoLogin) -> User:
+    """Create or refresh a demo user, its profile and its roles, with audit rows (never the
+    password)."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=login.username).first()
-    is_office = login.role == Role.OFFICE
+    is_office = Role.OFFICE in login.roles
     before = snapshot(user, USER_FIELDS) if user is not None else None
     if user is None:
         user = user_model(username=login.username)
@@ -55,25 +64,13 @@ def demo_user_ensure(login: DemoLogin) -> Any:
     action = "user.create" if before is None else "user.update"
     audit_record(actor=None, action=action, instance=user, before=before, after=after)
 
-    profile = Profile.objects.filter(user=user).first()
-    profile_before = snapshot(profile) if profile is not None else None
-    if profile is None:
-        profile = Profile(user=user)
-    profile.role = login.role
-    profile.display_name = login.display_name
-    profile.save()
-    if snapshot(profile) != profile_before:
-        audit_record(
-            actor=None,
-            action="profile.create" if profile_before is None else "profile.update",
-            instance=profile,
-            before=profile_before,
-            after=snapshot(profile),
-        )
+    profile_set(actor=None, user=user, display_name=login.display_name)
+    for role in login.roles:
+        role_grant(actor=None, user=user, role=role)
     return user
 
 
-def demo_membership_ensure(actor: Any, group: Group, user: Any) -> None:
+def demo_membership_ensure(actor: Actor, group: Group, user: User) -> None:
     """Seat the user in the group (once)."""
     membership, created = GroupMembership.objects.get_or_create(group=group, user=user)
     if created:
@@ -86,7 +83,7 @@ def demo_membership_ensure(actor: Any, group: Group, user: Any) -> None:
         )
 
 
-def demo_liaison_ensure(actor: Any, unit: Unit, user: Any) -> None:
+def demo_liaison_ensure(actor: Actor, unit: Unit, user: User) -> None:
     """Make the user a liaison of the unit (once)."""
     if unit.liaisons.filter(pk=user.pk).exists():
         return

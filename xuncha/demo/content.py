@@ -9,7 +9,7 @@ A unit's rectification plan follows from its problems: when every problem is und
 plan was submitted and approved (approval starts the problems); when every problem is still
 pending the plan awaits approval, or is not drafted at all while the feedback date is unset.
 
-Kept apart from ``xuncha.core.demo`` so that the loader stays short and readable.
+Kept apart from ``xuncha.demo.load`` so that the loader stays short and readable.
 """
 
 from __future__ import annotations

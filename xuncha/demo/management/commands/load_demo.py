@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from xuncha.core.demo import (
+from xuncha.demo.load import (
     DEMO_LOGINS,
     DEMO_URL,
     DemoAlreadyLoaded,

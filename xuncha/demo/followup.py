@@ -7,10 +7,10 @@ problems' workflow (持续整改, 再整改, reopened) exactly as a real visit w
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from xuncha.findings.models import ProblemStatus
-from xuncha.followups.models import FollowUp, Rubric, SurveyTemplate, VerdictKind
+from xuncha.followups.models import Batch, FollowUp, Rubric, SurveyTemplate, VerdictKind
 from xuncha.followups.scoring import score_record
 from xuncha.followups.services import (
     batch_create,
@@ -23,7 +23,10 @@ from xuncha.followups.services import (
 )
 from xuncha.followups.surveys import survey_answers_add
 from xuncha.followups.verdicts import verdict_record
-from xuncha.rounds.models import Assignment, Round
+from xuncha.rounds.models import Assignment, Group, Round
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FOLLOWUP_NAME = "第三轮巡察整改回访督查"
 RUBRIC_NAME = "巡察整改验收评分（演示）"
@@ -61,7 +64,7 @@ REASONS = {
 
 
 def demo_followup_load(
-    *, round_: Round, assignments: list[Assignment], group_member: Any, today: dt.date
+    *, round_: Round, assignments: list[Assignment], group_member: User, today: dt.date
 ) -> FollowUp:
     """Plan a follow-up of the demo round: a first batch visited and ruled, a second planned.
 
@@ -111,19 +114,27 @@ def demo_followup_load(
             actor=None,
             batch=second,
             assignment=later,
-            group=later.group,
+            group=_group_of(later),
             planned_on=today + dt.timedelta(days=14),
         )
     return followup
 
 
-def _visit_and_rule(batch: Any, assignment: Assignment, number: int, today: dt.date) -> None:
+def _group_of(assignment: Assignment) -> Group:
+    """The group that inspected the unit, which revisits it (the demo rules only on units
+    that had one)."""
+    if assignment.group is None:
+        raise ValueError(f"{assignment} has no inspection group to revisit it")
+    return assignment.group
+
+
+def _visit_and_rule(batch: Batch, assignment: Assignment, number: int, today: dt.date) -> None:
     visited_on = today - dt.timedelta(days=15 - number * 3)
     visit = visit_plan(
         actor=None,
         batch=batch,
         assignment=assignment,
-        group=assignment.group,
+        group=_group_of(assignment),
         planned_on=visited_on,
     )
     visit = visit_record(
@@ -169,7 +180,7 @@ def _visit_and_rule(batch: Any, assignment: Assignment, number: int, today: dt.d
     )
 
 
-def _kind_for(status: str, turn: int) -> str | None:
+def _kind_for(status: str, turn: int) -> VerdictKind | None:
     """A spread of verdicts over the statuses the demo's problems stand in."""
     if status == ProblemStatus.CLOSED:
         return VerdictKind.REBOUND if turn % 4 == 3 else VerdictKind.DONE

@@ -1,0 +1,254 @@
+"""The ledger benchmark over HTTP: gunicorn serving the benchmark database with production
+settings, a logged-in client, and the pages timed as the user waits for them."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from ledger_data import GUNICORN, GUNICORN_WORKERS, REPOSITORY
+from ledger_timing import Timing
+
+# ---------------------------------------------------------------- over HTTP
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to time over HTTP: its path, what its body must contain, whether 50 ms applies,
+    and the request's extra headers (an HTMX request for the results alone)."""
+
+    label: str
+    path: str
+    markers: tuple[str, ...]
+    target: bool = True
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+LEDGER_MARKERS = ('id="ledger-results"', "ledger-table")
+# What the ledger's filter bar sends when a filter changes: the page answers with the results.
+HTMX_RESULTS = (("HX-Request", "true"), ("HX-Target", "ledger-results"))
+
+
+def pages(round_id: int) -> list[Page]:
+    """The plain first page (beside), the red ledger (the page; beside it, the results alone as
+    the filter bar fetches them) and the round's page with its counts (the targets)."""
+    return [
+        Page("GET /ledger/ (first page)", "/ledger/", LEDGER_MARKERS, target=False),
+        Page(
+            "GET /ledger/?warning=red",
+            "/ledger/?warning=red",
+            (*LEDGER_MARKERS, 'class="badge warning-red"'),
+        ),
+        Page(
+            "GET /ledger/?warning=red (HTMX, results only)",
+            "/ledger/?warning=red",
+            (*LEDGER_MARKERS, 'class="badge warning-red"'),
+            target=False,
+            headers=HTMX_RESULTS,
+        ),
+        Page(
+            f"GET /rounds/{round_id}/ (counts)",
+            f"/rounds/{round_id}/",
+            ('id="units-title"', 'id="groups-title"', "warning-col"),
+        ),
+    ]
+
+
+class Browser:
+    """A minimal HTTP client with a cookie jar: one connection per request (a sync gunicorn
+    worker closes it after each answer anyway)."""
+
+    def __init__(self, base_url: str) -> None:
+        parts = urllib.parse.urlsplit(base_url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> tuple[int, dict[str, str], str]:
+        """(status, headers, body) of one request, the cookies it sets kept."""
+        headers = {"Host": f"{self.host}:{self.port}", "Accept": "text/html", **dict(extra)}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+            for header in response.msg.get_all("Set-Cookie") or []:
+                jar: SimpleCookie = SimpleCookie()
+                jar.load(header)
+                for name, morsel in jar.items():
+                    self.cookies[name] = morsel.value
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+        finally:
+            connection.close()
+
+    def log_in(self, username: str, password: str) -> None:
+        """Log in through the login page once (django-axes throttles repeated log-ins)."""
+        status, _headers, body = self.request("GET", "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if status != 200 or token is None:
+            raise RuntimeError(f"the login page answered {status} without a CSRF token")
+        status, _headers, _body = self.request(
+            "POST",
+            "/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)},
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"logging in as {username} failed (HTTP {status})")
+
+
+def response_problem(status: int, body: str, markers: Sequence[str]) -> str | None:
+    """Why a response is not the page asked for (None when it is): not 200, or a marker of
+    its content missing."""
+    if status != 200:
+        return f"HTTP {status}"
+    missing = [marker for marker in markers if marker not in body]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    return None
+
+
+def time_pages(
+    browser: Browser,
+    cases: Sequence[Page],
+    *,
+    repetitions: int = 20,
+    warmup: int = 3,
+    workers: int = GUNICORN_WORKERS,
+) -> list[Timing]:
+    """GET each page ``repetitions`` times, one after another, and time each answer; every
+    answer that is not the page (see :func:`response_problem`) counts as an error.
+
+    Before the timed requests each page is fetched ``warmup`` times by ``workers`` clients at
+    once, so that every server worker has served it (a worker's first answer of a page loads
+    its templates and translations).
+    """
+    timings = []
+    for case in cases:
+        timing = Timing(case.label, [], case.target)
+        for _ in range(warmup):
+            for status, body in _fetch_at_once(browser, case, workers):
+                _count_problem(timing, response_problem(status, body, case.markers))
+        for _ in range(repetitions):
+            started = time.perf_counter()
+            status, _headers, body = browser.request("GET", case.path, extra=case.headers)
+            timing.samples.append((time.perf_counter() - started) * 1000)
+            _count_problem(timing, response_problem(status, body, case.markers))
+        timings.append(timing)
+    return timings
+
+
+def _fetch_at_once(browser: Browser, case: Page, clients: int) -> list[tuple[int, str]]:
+    """(status, body) of ``clients`` simultaneous requests for the page."""
+
+    def fetch(_number: int) -> tuple[int, str]:
+        status, _headers, body = browser.request("GET", case.path, extra=case.headers)
+        return status, body
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        return list(pool.map(fetch, range(clients)))
+
+
+def _count_problem(timing: Timing, problem: str | None) -> None:
+    if problem:
+        timing.errors += 1
+        if problem not in timing.notes:
+            timing.notes.append(problem)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def server_environment(database_url: str, data_dir: str) -> dict[str, str]:
+    """Production settings for the benchmark database: debug off, plain-http cookies."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"XUNCHA_DEBUG", "XUNCHA_TESTING", "XUNCHA_SSL_REDIRECT"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url,
+        XUNCHA_DATA_DIR=data_dir,
+        XUNCHA_INSECURE_COOKIES="1",
+        XUNCHA_ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONPATH=str(REPOSITORY),
+    )
+    return environment
+
+
+@contextmanager
+def production_server(database_url: str, data_dir: str) -> Iterator[str]:
+    """``gunicorn config.wsgi`` on a free local port (2 sync workers); yields its base URL."""
+    port = free_port()
+    log = Path(data_dir) / "gunicorn.log"
+    command = [
+        str(GUNICORN),
+        "config.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={GUNICORN_WORKERS}",
+        "--worker-class=sync",
+        "--timeout=120",
+        f"--error-logfile={log}",
+        f"--chdir={REPOSITORY}",
+    ]
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command,
+            env=server_environment(database_url, data_dir),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(server, base_url, log)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_up(server: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    browser = Browser(base_url)
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({server.returncode}):\n{log.read_text()}")
+        try:
+            status, _headers, _body = browser.request("GET", "/accounts/login/")
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status == 200:
+            return
+        raise RuntimeError(f"gunicorn answers {status} on the login page:\n{log.read_text()}")
+    raise RuntimeError(f"gunicorn did not answer within 60 s:\n{log.read_text()}")

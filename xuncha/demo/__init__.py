@@ -1,0 +1,1 @@
+"""The demo dataset: a fictional city's round, loaded through the services (``xuncha demo``)."""

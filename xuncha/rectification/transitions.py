@@ -1,0 +1,62 @@
+"""Moving problems, measures and plans through their workflows (``rectification.workflow``).
+
+Thin services over the engine: they add what a move needs beyond the table (a plan's version
+check) and return the record as it now stands. The engine refuses an illegal move with its
+message and writes the history and audit rows.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xuncha.core.permissions import Actor
+from xuncha.findings.models import Measure, Problem
+from xuncha.findings.services import EditConflict
+from xuncha.rectification.models import RectificationPlan
+from xuncha.rectification.workflow import MEASURE, PLAN, PROBLEM, RulingVisit
+
+
+def problem_transition(
+    *,
+    actor: Actor,
+    problem: Problem,
+    name: str,
+    reason: str = "",
+    visit: RulingVisit | None = None,
+) -> Problem:
+    """Make the move ``name`` on a problem (申请销号, 退回, 销号 …).
+
+    A follow-up verdict passes the ``visit`` it rules at: its group's members then act as the
+    visiting group, the only part the verdict moves (``rule_*``) are open to.
+    """
+    context = {"visit": visit} if visit is not None else {}
+    return PROBLEM.apply(problem, name, actor=actor, reason=reason, context=context)
+
+
+def measure_transition(*, actor: Actor, measure: Measure, name: str, reason: str = "") -> Measure:
+    """Make the move ``name`` on a measure (开始推进, 完成, 重新推进)."""
+    return MEASURE.apply(measure, name, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def plan_transition(
+    *,
+    actor: Actor,
+    plan: RectificationPlan,
+    name: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> RectificationPlan:
+    """Submit, approve or return a plan; approving starts rectification of its problems.
+
+    ``expected_version`` is the plan's version the page showed: a move on a plan someone
+    changed meanwhile gets :class:`EditConflict`.
+    """
+    locked = PLAN.lock(plan)
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(_("整改方案已被他人修改，请刷新后重试。"))
+    return PLAN.apply(locked, name, actor=actor, reason=reason)
+
+
+__all__ = ["measure_transition", "plan_transition", "problem_transition"]
