@@ -123,8 +123,8 @@ def create_problem(*, start: bool = False, **fields: Any) -> Problem:
 
 def default_rules_replay() -> None:
     """Put back the deadline rules the clocks migrations wrote (0002, 0003, and their subjects
-    from 0004) on today's model: a live-server test runs after others that flushed the
-    database, the rows migrations wrote included."""
+    from 0004; 0005 in today's fields already) on today's model: a live-server test runs after
+    others that flushed the database, the rows migrations wrote included."""
     import importlib
 
     from xuncha.clocks.models import DeadlineRule
@@ -132,6 +132,7 @@ def default_rules_replay() -> None:
     defaults = importlib.import_module("xuncha.clocks.migrations.0002_default_rules")
     verdict = importlib.import_module("xuncha.clocks.migrations.0003_verdict_deadlines")
     generic = importlib.import_module("xuncha.clocks.migrations.0004_generic_clocks")
+    problem = importlib.import_module("xuncha.clocks.migrations.0005_problem_deadline_rule")
     for rule in [*defaults.DEFAULT_RULES, verdict.VERDICT_RULE]:
         values = {key: value for key, value in rule.items() if key != "code"}
         values["counts_in_warnings"] = values.pop("problem_warning")
@@ -140,3 +141,16 @@ def default_rules_replay() -> None:
         )
         values["supersedes"] = rule["anchor"] == "verdict"
         DeadlineRule.objects.get_or_create(code=rule["code"], defaults=values)
+    values = {key: value for key, value in problem.PROBLEM_RULE.items() if key != "code"}
+    DeadlineRule.objects.get_or_create(code=problem.PROBLEM_RULE["code"], defaults=values)
+
+
+def measure_complete(measure: Any, actor: Any = None, text: str = "该项措施已完成。") -> Any:
+    """Report a measure's completion, then mark it done: a measure becomes 已完成 only with a
+    progress report (the first report starts a measure not yet started)."""
+    from xuncha.rectification.services import progress_report_create
+    from xuncha.rectification.transitions import measure_transition
+
+    progress_report_create(actor=actor, measure=measure, text=text)
+    measure.refresh_from_db()
+    return measure_transition(actor=actor, measure=measure, name="complete")

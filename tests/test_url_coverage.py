@@ -55,7 +55,12 @@ def all_url_names() -> set[str]:
 
 def test_every_url_of_the_app_has_a_permission_case():
     covered = (
-        set(web_cases.PAGES) | set(web_cases.POSTS) | set(web_cases.GLOBAL_POSTS) | set(API) | AUTH
+        set(web_cases.PAGES)
+        | set(web_cases.POSTS)
+        | set(web_cases.GLOBAL_POSTS)
+        | set(web_cases.SEPARATE_CASES)
+        | set(API)
+        | AUTH
     )
     names = {name for name in all_url_names() if not name.startswith("admin:")}
     assert names - covered == set(), "these URLs have no permission case"

@@ -72,9 +72,34 @@ def test_a_measure_shows_who_was_held_to_account(world, client_for):
 
     accountability = body["results"][0]["measures"][1]["accountability"]
     assert accountability, "the measure names three cadres held to account"
-    assert set(accountability[0]) == {"kind", "people", "unit", "text"}
+    assert set(accountability[0]) == {"kind", "kinds", "people", "unit", "text", "part_of"}
     assert accountability[0]["people"] == 3
     assert "诫勉谈话" in accountability[0]["kind"]
+    assert accountability[0]["kinds"] == ["诫勉谈话"]
+    assert accountability[0]["part_of"] is None
+
+
+def test_a_part_of_a_count_points_at_that_count(world, client_for):
+    problem = problem_create(
+        actor=world.office,
+        assignment=world.assignment_a,
+        title="报销审核不严",
+        measures=[
+            MeasureInput(text="约谈财务人员2人次，问责干部5人，其中诫勉谈话3人、通报批评2人。")
+        ],
+    )
+    client = client_for(world.office)
+
+    measure = client.get(reverse("api:problem-detail", args=[problem.pk])).json()["measures"][0]
+
+    rows = [(row["kind"], row["people"], row["part_of"]) for row in measure["accountability"]]
+    # the parts point at the 5 held to account (position 1), not at the talk before it
+    assert rows == [
+        ("约谈", 2, None),
+        ("追责问责", 5, None),
+        ("诫勉谈话", 3, 1),
+        ("通报批评", 2, 1),
+    ]
 
 
 def test_a_measure_shows_the_rules_it_issued_or_revised(world, client_for):

@@ -7,11 +7,13 @@ from typing import Any
 
 from django.db.models import Q
 
-from tests.factories import make_evidence, make_round, make_unit
-from xuncha.clocks.models import Clock
+from tests.factories import make_evidence, make_round, make_unit, measure_complete
+from xuncha.clocks.models import Clock, DeadlineRule
+from xuncha.clocks.rules import deadline_rule_set
 from xuncha.clocks.services import clocks_changed
 from xuncha.findings.models import Measure, Problem
 from xuncha.findings.services import MeasureInput, problem_create
+from xuncha.rectification.models import ProgressReport
 from xuncha.rectification.transitions import measure_transition, problem_transition
 from xuncha.rounds.models import Assignment, Group, Round, Unit
 from xuncha.rounds.services import assignment_get_or_create
@@ -54,28 +56,55 @@ def problem_with_measures(
     return problem
 
 
+def problem_with_deadline(
+    assignment: Assignment,
+    deadline: dt.date | None,
+    *measures: dt.date | None,
+    title: str = "问题自身有整改时限",
+) -> Problem:
+    """A problem (待整改) with its own deadline (整改时限) and one measure per given deadline."""
+    return problem_create(
+        actor=None,
+        assignment=assignment,
+        title=title,
+        deadline=deadline,
+        measures=[
+            MeasureInput(text=f"第{number}项措施。", deadline=day)
+            for number, day in enumerate(measures, start=1)
+        ],
+    )
+
+
 def complete_measure(problem: Problem, ordinal: int) -> None:
-    measure_transition(actor=None, measure=problem.measures.get(ordinal=ordinal), name="complete")
+    """Mark one measure done, whatever its problem's status (a problem still waiting for its
+    plan takes no progress report through the service, so its report is written directly)."""
+    measure = problem.measures.get(ordinal=ordinal)
+    if problem.status == "pending":
+        ProgressReport.objects.create(measure=measure, text="已完成。")
+        measure_transition(actor=None, measure=measure, name="complete")
+    else:
+        measure_complete(measure, actor=None)
 
 
 def close_through_workflow(problem: Problem) -> Problem:
     """Start, finish every measure, back it with evidence, ask for closing and close (销号)."""
     problem = problem_transition(actor=None, problem=problem, name="start")
     for measure in problem.measures.exclude(status="done"):
-        measure_transition(actor=None, measure=measure, name="complete")
+        measure_complete(measure, actor=None)
     make_evidence(problem)
     problem = problem_transition(actor=None, problem=problem, name="request_closing")
     return problem_transition(actor=None, problem=problem, name="close")
 
 
 def assignment_clocks(assignment: Assignment) -> list[Clock]:
-    """Every clock of a unit in a round: its plan's and report's, its measures', its
-    verdicts', nearest first."""
+    """Every clock of a unit in a round: its plan's and report's, its problems' own, its
+    measures', its verdicts', nearest first."""
     problems = Problem.objects.filter(assignment=assignment).values("pk")
     measures = Measure.objects.filter(problem__assignment=assignment).values("pk")
     return list(
         Clock.objects.filter(
             Q(subject_type__in=["plan", "report"], subject_id=assignment.pk)
+            | Q(subject_type="problem", subject_id__in=problems)
             | Q(subject_type="measure", subject_id__in=measures)
             | Q(subject_type="verdict", holder_type="problem", holder_id__in=problems)
         )
@@ -104,3 +133,21 @@ def deadline_of(assignment: Assignment, code: str, **lookup: Any) -> Clock:
     ]
     assert len(found) == 1, found
     return found[0]
+
+
+def count_plan_in_warnings() -> None:
+    """The office makes the plan's deadline count in its unit's problems' warnings (by default
+    it does not)."""
+    plan = DeadlineRule.objects.get(code="plan_due")
+    deadline_rule_set(
+        actor=None,
+        code=plan.code,
+        name=plan.name,
+        subject=plan.subject,
+        anchor=plan.anchor,
+        amount=plan.amount,
+        count_unit=plan.count_unit,
+        roll_to_workday=plan.roll_to_workday,
+        counts_in_warnings=True,
+        source=plan.source,
+    )

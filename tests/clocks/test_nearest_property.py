@@ -21,7 +21,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import make_evidence, make_round, make_unit, make_user
+from tests.factories import make_evidence, make_round, make_unit, make_user, measure_complete
 from tests.followups.conftest import record
 from xuncha.clocks.check import clocks_check
 from xuncha.clocks.models import Clock, ClockState, DeadlineRule
@@ -105,7 +105,7 @@ def build() -> World:
     ]
     # The second has done its measures and shown its evidence: it can ask for closing.
     for measure in problems[1].measures.all():
-        measure_transition(actor=None, measure=measure, name="complete")
+        measure_complete(measure)
     make_evidence(problems[1])
     followup = followup_create(actor=office, round_=round_, name="回访督查")
     visits = []

@@ -138,6 +138,7 @@ def test_the_bulk_clocks_are_exactly_what_the_engine_stores(data: Any) -> None:
     assert clocks_refresh_all(actor=None) == 0  # nothing to create, change or remove
     assert set(Clock.objects.values_list("subject_type", flat=True)) == {
         "measure",
+        "problem",
         "plan",
         "report",
         "verdict",

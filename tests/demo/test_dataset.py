@@ -34,6 +34,8 @@ from xuncha.rectification.models import (
     PlanStatus,
     ProgressReport,
     RectificationPlan,
+    RectificationReport,
+    ReportStatus,
 )
 from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, RoundKind, Unit
 
@@ -146,6 +148,30 @@ def test_plans_follow_the_problems(summary: DemoSummary) -> None:
         assert set(plan.assignment.problems.values_list("status", flat=True)) == {"pending"}
 
 
+def test_units_far_along_have_their_report_received_and_one_was_returned(
+    summary: DemoSummary,
+) -> None:
+    from xuncha.clocks.models import Clock, ClockState
+
+    reports = {r.assignment.unit.name: r for r in RectificationReport.objects.all()}
+    statuses = {report.status for report in reports.values()}
+    assert statuses == {ReportStatus.RECEIVED, ReportStatus.RETURNED}
+    returned = [r for r in reports.values() if r.status == ReportStatus.RETURNED]
+    assert len(returned) == 1 and returned[0].due_date > dt.date.today()
+    # The liaison submitted the reports of their units; the others' by the system.
+    submitted = StatusChange.objects.filter(workflow="report", move="submit")
+    assert {"unit1", None} == set(submitted.values_list("actor__username", flat=True))
+    clocks = Clock.objects.filter(subject_type="report")
+    for clock in clocks.filter(subject_id__in=[r.assignment_id for r in reports.values()]):
+        is_returned = clock.subject_id == returned[0].assignment_id
+        expected = ClockState.RUNNING if is_returned else ClockState.MET
+        assert clock.state == expected
+    assert clocks.filter(due=returned[0].due_date, state=ClockState.RUNNING).count() == 1
+    # Units not yet reporting: some honestly overdue.
+    overdue = clocks.exclude(subject_id__in=[r.assignment_id for r in reports.values()])
+    assert overdue.filter(state=ClockState.RUNNING, due__lt=dt.date.today()).exists()
+
+
 def test_the_demo_logins_authenticate_with_their_roles(summary: DemoSummary) -> None:
     roles = {}
     for login in DEMO_LOGINS:
@@ -170,12 +196,13 @@ def test_the_demo_logins_authenticate_with_their_roles(summary: DemoSummary) -> 
 def test_every_demo_write_left_audit_rows(summary: DemoSummary) -> None:
     audited = set(AuditEntry.objects.values_list("object_type", "object_id"))
     models = (Round, Group, Unit, Assignment, Problem, Measure, GroupMembership)
-    models += (RectificationPlan, ProgressReport, Evidence, Comment)
+    models += (RectificationPlan, RectificationReport, ProgressReport, Evidence, Comment)
     for model in models:
         for pk in model.objects.values_list("pk", flat=True):
             assert (model._meta.label_lower, str(pk)) in audited, (model, pk)
     models_of = {"problem": "findings.problem", "measure": "findings.measure"}
     models_of |= {"plan": "rectification.rectificationplan", "visit": "followups.visit"}
+    models_of |= {"report": "rectification.rectificationreport"}
     for event in StatusChange.objects.all():
         assert AuditEntry.objects.filter(
             object_type=models_of[event.workflow],

@@ -185,3 +185,18 @@ def test_a_single_measure_entered_by_hand_is_written_without_a_number():
     exported = digest_export(round_=assignment.round)
     assert "整改：补齐记录。" in exported
     assert "整改：一是核对台账。二是建立月报制度。" in exported
+
+
+def test_each_imported_measure_carries_the_digest_text_as_the_units_report():
+    digest_import(actor=None, data=SMALL_DIGEST, file_name="a.txt", round_name="第一轮")
+    measures = list(Measure.objects.order_by("problem__ordinal", "ordinal"))
+    assert len(measures) == 3
+    for measure in measures:
+        reports = list(measure.reports.values_list("text", flat=True))
+        assert reports == [measure.text]
+        assert measure.status == "in_progress"
+    # With its report recorded, a measure can be marked done through the same rules.
+    from xuncha.rectification.transitions import measure_transition
+
+    done = measure_transition(actor=None, measure=measures[0], name="complete")
+    assert done.status == "done"

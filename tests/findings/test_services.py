@@ -7,6 +7,7 @@ from tests.factories import (
     make_evidence,
     make_office_user,
     make_problem,
+    measure_complete,
     status_changes,
 )
 from xuncha.core.models import AuditEntry
@@ -93,7 +94,7 @@ def test_the_closing_path_runs_through_the_workflow(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     problem = make_problem()
     for measure in problem.measures.all():
-        measure_transition(actor=None, measure=measure, name="complete")
+        measure_complete(measure, actor=None)
     with pytest.raises(TransitionRefused, match="佐证"):
         problem_transition(actor=None, problem=problem, name="request_closing")
     make_evidence(problem)
@@ -127,7 +128,7 @@ def test_an_unknown_transition_is_refused():
 def test_a_done_measure_reopens_only_with_a_reason():
     problem = make_problem()
     measure = problem.measures.first()
-    measure = measure_transition(actor=None, measure=measure, name="complete")
+    measure = measure_complete(measure, actor=None)
     assert measure.status == MeasureStatus.DONE
     with pytest.raises(TransitionRefused):
         measure_transition(actor=None, measure=measure, name="reopen")

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from tests.factories import make_evidence
+from tests.factories import make_evidence, measure_complete
 from xuncha.findings.models import Problem, RectificationKind
 from xuncha.findings.services import MeasureInput, problem_create
 from xuncha.followups.models import Batch, FollowUp, Visit
@@ -23,7 +23,7 @@ from xuncha.followups.services import (
     visit_plan,
     visit_record,
 )
-from xuncha.rectification.transitions import measure_transition, problem_transition
+from xuncha.rectification.transitions import problem_transition
 
 D = dt.date
 VISITED_ON = D(2025, 9, 10)
@@ -59,10 +59,10 @@ def problem_in(assignment: Any, status: str, *, title: str, measures_done: bool 
     if status == "in_progress":
         if measures_done:
             for measure in problem.measures.all():
-                measure_transition(actor=None, measure=measure, name="complete")
+                measure_complete(measure, actor=None)
         return problem
     for measure in problem.measures.all():
-        measure_transition(actor=None, measure=measure, name="complete")
+        measure_complete(measure, actor=None)
     make_evidence(problem)
     problem = problem_transition(actor=None, problem=problem, name="request_closing")
     problem = problem_transition(actor=None, problem=problem, name="close")

@@ -6,6 +6,7 @@ import io
 from django.core import mail
 from django.core.management import call_command
 
+from tests.factories import measure_complete
 from tests.rectification.conftest import problem_at
 from xuncha.findings.models import Measure
 from xuncha.notifications.models import Notification
@@ -69,13 +70,12 @@ def test_an_overdue_measure_is_told_to_the_liaison_and_the_office(
 
 
 def test_a_done_measure_or_a_far_deadline_sends_nothing(cast, django_capture_on_commit_callbacks):
-    from xuncha.rectification.transitions import measure_transition
 
     problem = problem_at(cast.assignment, "in_progress")
     set_measure_deadline(problem, TODAY + dt.timedelta(days=30))
     other = problem_at(cast.assignment, "in_progress")
     set_measure_deadline(other, TODAY + dt.timedelta(days=2))
-    measure_transition(actor=None, measure=Measure.objects.get(problem=other), name="complete")
+    measure_complete(Measure.objects.get(problem=other), actor=None)
     Notification.objects.all().delete()
     remind(django_capture_on_commit_callbacks)
     assert (

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_evidence, make_round, make_unit, make_user
+from tests.factories import make_evidence, make_round, make_unit, make_user, measure_complete
 from xuncha.core.models import Role
 from xuncha.findings.models import Problem, RectificationKind
 from xuncha.findings.services import MeasureInput, problem_create
-from xuncha.rectification.transitions import measure_transition, problem_transition
+from xuncha.rectification.transitions import problem_transition
 from xuncha.rounds.models import GroupMembership
 from xuncha.rounds.services import assignment_get_or_create, group_get_or_create
 
@@ -104,7 +104,7 @@ def problem_at(assignment: Any, status: str, *, requester: Any = None) -> Proble
     if status == "in_progress":
         return problem
     for measure in problem.measures.all():
-        measure_transition(actor=None, measure=measure, name="complete")
+        measure_complete(measure, actor=None)
     make_evidence(problem)
     problem = problem_transition(actor=requester, problem=problem, name="request_closing")
     if status == "closing_requested":

@@ -25,6 +25,7 @@ from xuncha.findings.models import (
 )
 from xuncha.followups.models import Batch, FollowUp, Verdict, VerdictKind, Visit, VisitStatus
 from xuncha.rounds.models import Assignment, Group, Round, Unit
+from xuncha.text.notice import money_category_at
 
 # Subjects of money amounts and, judged by hand, what each counts. The notice classifies by its
 # own keyword table; the tests check it against this judgement.
@@ -43,7 +44,9 @@ MONEY_SUBJECTS: dict[str, str] = {
     "投入整改资金": "other",
     "": "other",
 }
-SANCTIONS = ("批评教育", "书面检查", "诫勉谈话", "党纪政务处分", "追责问责")
+SANCTIONS = ("批评教育", "书面检查", "诫勉谈话", "党纪政务处分", "追责问责", "约谈", "提醒谈话")
+# The kinds a count's parts (其中…) break it down into.
+PART_KINDS = ("批评教育", "书面检查", "诫勉谈话", "党纪政务处分")
 REGULATION_TITLES = tuple(f"生成单位管理办法第{n}号" for n in range(1, 16))
 STATUS_WEIGHTS = {
     ProblemStatus.CLOSED: 55,
@@ -144,10 +147,12 @@ def _measures_and_facts(rng: random.Random, problems: list[Problem]) -> None:
             )
         if rng.random() < 0.15:
             people = None if rng.random() < 0.2 else rng.randint(1, 12)
+            kind = rng.choice(SANCTIONS)
             accountability.append(
                 Accountability(
                     measure=measure,
-                    kind=rng.choice(SANCTIONS),
+                    kind=kind,
+                    kinds=[kind],
                     people=people,
                     unit="" if people is None else "人",
                     source_text="生成问责",
@@ -169,7 +174,35 @@ def _measures_and_facts(rng: random.Random, problems: list[Problem]) -> None:
             )
     Outcome.objects.bulk_create(outcomes)
     Accountability.objects.bulk_create(accountability)
+    Accountability.objects.bulk_create(_parts(accountability))
     Regulation.objects.bulk_create(regulations)
+
+
+def _parts(counts: list[Accountability]) -> list[Accountability]:
+    """Parts (其中…) of about half the counts of more than one person: two kinds that add up
+    to the count. A random stream of their own, so the rest of the dataset stays as it was."""
+    rng = random.Random(len(counts))
+    parts: list[Accountability] = []
+    for count in counts:
+        if count.people is None or count.people < 2 or rng.random() < 0.5:
+            continue
+        first = rng.randint(1, count.people - 1)
+        kinds = rng.sample(PART_KINDS, 2)
+        for kind, people in zip(kinds, (first, count.people - first), strict=True):
+            parts.append(
+                Accountability(
+                    measure=count.measure,
+                    kind=kind,
+                    kinds=[kind],
+                    people=people,
+                    unit="人",
+                    source_text="生成其中",
+                    start=4,
+                    end=8,
+                    part_of=count,
+                )
+            )
+    return parts
 
 
 def _outcome(
@@ -193,6 +226,10 @@ def _outcome(
         source_text=f"{amount}{unit}",
         start=0,
         end=4,
+        # As the service stores it (``outcomes_refresh``): what the amount counts, read once.
+        money_category=money_category_at(measure.text, 0, 4, subject)
+        if kind == OutcomeKind.MONEY
+        else "",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import docx
@@ -15,6 +16,8 @@ from xuncha.text.notice import (
     MoneyTotal,
     NoticeTotals,
     UnitTotal,
+    accountability_sentence,
+    beside_accountability_lines,
     classify_money,
     completion_rate,
     format_money,
@@ -81,6 +84,7 @@ def test_the_totals_line_shows_basically_done_beside_the_rate():
         ("发现问题资金", "found"),
         ("违规发放津补贴", "found"),
         ("清退违规发放津补贴", "refunded"),
+        ("收缴违规所得", "refunded"),
         ("", "other"),
     ],
 )
@@ -163,6 +167,85 @@ def test_totals_survive_their_json_form():
     assert NoticeTotals.from_json(data) == totals
 
 
+def people(*accountability: AccountabilityTotal) -> NoticeTotals:
+    return NoticeTotals(
+        units=1, fed_back=1, closed=1, basically_done=0, not_done=0, accountability=accountability
+    )
+
+
+def test_parts_break_a_count_down_and_are_never_added_to_it():
+    totals = people(
+        AccountabilityTotal("追责问责", 10),
+        AccountabilityTotal("诫勉谈话", 4, within=("追责问责",)),
+        AccountabilityTotal("批评教育", 3, within=("追责问责",)),
+        AccountabilityTotal("诫勉谈话", 2),
+    )
+    # Counted by hand: 10 held to account, 4 and 3 of them by kind; 2 more on their own.
+    assert totals.people_held_to_account == 12
+    assert accountability_sentence(totals) == (
+        "追责问责：共追责问责12人（次），其中诫勉谈话6人（次）、批评教育3人（次）、"
+        "未写明方式3人（次）。"
+    )
+
+
+def test_talks_are_given_beside_the_total_never_inside_it():
+    totals = people(
+        AccountabilityTotal("约谈", 9),
+        AccountabilityTotal("书面检查", 2),
+        AccountabilityTotal("提醒谈话", 0, unnumbered=1),
+        # a count shared by a talk and a sanction cannot be split: it stands beside, whole
+        AccountabilityTotal("提醒谈话、批评教育等", 27, kinds=("提醒谈话", "批评教育")),
+        AccountabilityTotal("约谈", 4),
+    )
+    assert totals.people_held_to_account == 2
+    assert (
+        accountability_sentence(totals) == "追责问责：共追责问责2人（次），其中书面检查2人（次）。"
+    )
+    assert beside_accountability_lines(totals) == [
+        "约谈：13人（次），不计入追责问责人数。",
+        "提醒谈话：另有1处未写明人数，不计入追责问责人数。",
+        "提醒谈话、批评教育等：27人（次），不计入追责问责人数。",
+    ]
+    text = render_notice(totals, scope="第八轮巡察", as_of=dt.date(2021, 3, 1))
+    assert text.split("\n\n")[1:3] == [
+        "追责问责：共追责问责2人（次），其中书面检查2人（次）。",
+        "约谈：13人（次），不计入追责问责人数。",
+    ]
+
+
+def test_the_parts_of_a_talk_are_not_people_held_to_account():
+    totals = people(
+        AccountabilityTotal("约谈", 6), AccountabilityTotal("诫勉谈话", 1, within=("约谈",))
+    )
+    assert totals.people_held_to_account == 0
+    assert totals.accountability_by_kind == ()
+    assert accountability_sentence(totals) == ""
+
+
+def test_a_breakdown_in_person_times_may_exceed_its_count_without_a_remainder():
+    totals = people(
+        AccountabilityTotal("追责问责", 3),
+        AccountabilityTotal("批评教育", 2, within=("追责问责",)),
+        AccountabilityTotal("书面检查", 2, within=("追责问责",)),
+    )
+    assert accountability_sentence(totals) == (
+        "追责问责：共追责问责3人（次），其中批评教育2人（次）、书面检查2人（次）。"
+    )
+
+
+def test_parts_and_shared_counts_survive_the_json_form():
+    totals = people(
+        AccountabilityTotal("追责问责", 5),
+        AccountabilityTotal("诫勉谈话", 3, within=("追责问责",)),
+        AccountabilityTotal("提醒谈话、批评教育", 7, kinds=("提醒谈话", "批评教育")),
+    )
+    stored = json.loads(json.dumps(totals.as_json()))  # as a published notice keeps them
+    assert NoticeTotals.from_json(stored) == totals
+    # totals stored before kinds and parts were recorded still read
+    old = {**totals.as_json(), "accountability": [{"kind": "批评教育", "people": 9}]}
+    assert NoticeTotals.from_json(old).people_held_to_account == 9
+
+
 DIGEST = (
     "近日，巡察组对两家单位进行了回访督查。\n\n"
     "市档案馆\n\n问题:档案数字化进度偏慢\n\n整改:一是制定方案。二是清退2.4万元。\n\n续一段。\n\n"
@@ -211,3 +294,20 @@ def test_a_notice_of_several_units_lists_each_with_its_rate():
         "市信访局：反馈问题3个，完成整改1个，基本完成1个，未完成1个，完成率33.33%。",
     ]
     assert NoticeTotals.from_json(totals.as_json()) == totals
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("追回违规使用的医保基金120万元。", "refunded"),
+        ("查处违规发放的津补贴3.5万元，已全部清退。", "found"),
+        ("收缴违规所得的款项2万元。", "refunded"),
+        ("今年安排衔接资金2.35亿元。", "other"),
+    ],
+)
+def test_money_is_classified_by_its_clause_when_its_subject_lost_the_verb(text, category):
+    from xuncha.text.notice import money_category_at
+    from xuncha.text.quantities import find_quantities
+
+    (amount,) = [q for q in find_quantities(text) if q.kind == "money"]
+    assert money_category_at(text, amount.start, amount.end, amount.subject) == category

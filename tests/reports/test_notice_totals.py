@@ -118,16 +118,27 @@ def expected_totals(name: str, params: list[int]) -> dict[str, object]:
     for subject, amount, count in money_rows:
         by_category[MONEY_SUBJECTS[subject]][0] += money(amount)
         by_category[MONEY_SUBJECTS[subject]][1] += count
+    people_join = (
+        "JOIN findings_measure m ON m.problem_id = p.id "
+        "JOIN findings_accountability ac ON ac.measure_id = m.id "
+        "LEFT JOIN findings_accountability whole ON whole.id = ac.part_of_id WHERE"
+    )
     people_rows = fetch(
         sql(
             name,
-            "ac.kind, SUM(ac.people), SUM(CASE WHEN ac.people IS NULL THEN 1 ELSE 0 END)",
-            "GROUP BY ac.kind",
-        ).replace(
-            "WHERE",
-            "JOIN findings_measure m ON m.problem_id = p.id "
-            "JOIN findings_accountability ac ON ac.measure_id = m.id WHERE",
-        ),
+            "ac.kind, whole.kind, SUM(ac.people), "
+            "SUM(CASE WHEN ac.people IS NULL THEN 1 ELSE 0 END)",
+            "GROUP BY ac.kind, whole.kind",
+        ).replace("WHERE", people_join),
+        params,
+    )
+    # Held to account: the rows that are no part of another, less the talks beside them.
+    [(held,)] = fetch(
+        sql(
+            name,
+            "SUM(ac.people)",
+            "AND ac.part_of_id IS NULL AND ac.kind NOT IN ('约谈', '提醒谈话')",
+        ).replace("WHERE", people_join),
         params,
     )
     regulation_join = (
@@ -146,7 +157,11 @@ def expected_totals(name: str, params: list[int]) -> dict[str, object]:
         "not_done": fed_back - (closed or 0) - basically_done,
         "units": units,
         "money": {category: (total, count) for category, (total, count) in by_category.items()},
-        "people": {kind: (people or 0, unnumbered) for kind, people, unnumbered in people_rows},
+        "people": {
+            (kind, whole): (people or 0, unnumbered)
+            for kind, whole, people, unnumbered in people_rows
+        },
+        "held": held or 0,
         "regulations": regulations or 0,
         "titles": {title for (title,) in titles},
         "by_unit": [(u, n, c, b, n - c - b) for u, n, c, b in unit_rows],
@@ -161,7 +176,11 @@ def actual_totals(totals: NoticeTotals) -> dict[str, object]:
         "not_done": totals.not_done,
         "units": totals.units,
         "money": {m.category: (m.amount.quantize(CENT), m.outcomes) for m in totals.money},
-        "people": {a.kind: (a.people, a.unnumbered) for a in totals.accountability},
+        "people": {
+            (a.kind, "、".join(a.within) or None): (a.people, a.unnumbered)
+            for a in totals.accountability
+        },
+        "held": totals.people_held_to_account,
         "regulations": totals.regulations,
         "titles": set(totals.regulation_titles),
         "by_unit": [
@@ -186,6 +205,11 @@ def test_the_dataset_is_large_and_varied(dataset):
     assert {m.category for m in totals.money} == set(MONEY_SUBJECTS.values())
     assert all(a.people > 0 for a in totals.accountability)
     assert any(a.unnumbered for a in totals.accountability)
+    # parts (其中…) and talks beside the total are there, and are not counted in it
+    assert any(a.within for a in totals.accountability)
+    assert totals.beside_accountability
+    every_count = sum(a.people for a in totals.accountability)
+    assert 0 < totals.people_held_to_account < every_count
     assert totals.regulations > len(totals.regulation_titles) > 0
 
 

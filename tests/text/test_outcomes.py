@@ -96,6 +96,85 @@ def test_accountability_is_deterministic() -> None:
     assert find_accountability(text) == find_accountability(text)
 
 
+def rows(text: str) -> list[tuple[str, tuple[str, ...], int | None, int | None]]:
+    return [(f.kind, f.kinds, f.people, f.part_of) for f in find_accountability(text)]
+
+
+def test_counts_after_qizhong_are_parts_of_the_count_before() -> None:
+    text = "对6名干部进行追责问责，其中给予党纪处分1人、诫勉谈话2人次、批评教育3人次。"
+    assert rows(text) == [
+        ("追责问责", ("追责问责",), 6, None),
+        ("党纪处分", ("党纪处分",), 1, 0),
+        ("诫勉谈话", ("诫勉谈话",), 2, 0),
+        ("批评教育", ("批评教育",), 3, 0),
+    ]
+
+
+def test_a_breakdown_in_brackets_ends_with_the_bracket() -> None:
+    text = "问责干部8人（其中诫勉谈话3人、通报批评2人），另批评教育4人次。"
+    assert rows(text) == [
+        ("追责问责", ("追责问责",), 8, None),
+        ("诫勉谈话", ("诫勉谈话",), 3, 0),
+        ("通报批评", ("通报批评",), 2, 0),
+        ("批评教育", ("批评教育",), 4, None),
+    ]
+
+
+def test_a_breakdown_ends_with_its_sentence() -> None:
+    text = "追责问责4人，其中诫勉谈话1人。年底又对2名干部进行批评教育。"
+    assert [f.part_of for f in find_accountability(text)] == [None, 0, None]
+
+
+def test_parts_of_a_count_without_a_number_stand_on_their_own() -> None:
+    # nothing to break down: the heading gives way to the counted kinds, as before
+    assert rows("严肃追责问责，其中诫勉谈话2人、批评教育1人。") == [
+        ("诫勉谈话", ("诫勉谈话",), 2, None),
+        ("批评教育", ("批评教育",), 1, None),
+    ]
+
+
+def test_kinds_written_as_one_list_share_its_count() -> None:
+    text = "对相关人员谈话提醒、批评教育等其他处理27人。"
+    (fact,) = find_accountability(text)
+    assert (fact.kind, fact.kinds, fact.people, fact.unit) == (
+        "提醒谈话、批评教育等",
+        ("提醒谈话", "批评教育"),
+        27,
+        "人",
+    )
+    assert fact.text == "谈话提醒、批评教育等其他处理27人"
+    # the count may also stand before the list; no 等, so no kind beyond the two
+    assert rows("对4名干部进行批评教育和书面检查。") == [
+        ("批评教育、书面检查", ("批评教育", "书面检查"), 4, None)
+    ]
+
+
+def test_a_talk_is_counted_only_with_a_number_of_people() -> None:
+    assert sanctions("约谈街道负责人12人次。") == [("约谈", 12, "人次")]
+    # 约谈 of units, or as a way of working, is nobody held to account
+    assert sanctions("集中约谈了5家进度滞后单位，对新问题当日约谈。") == []
+
+
+def test_a_counted_talk_leaves_the_bare_heading_standing() -> None:
+    # a talk is no sanction: the unnumbered 问责 still says people were held to account
+    assert sanctions("约谈企业负责人3人次，对失职人员严肃问责。") == [
+        ("约谈", 3, "人次"),
+        ("追责问责", None, ""),
+    ]
+
+
+def test_whom_the_sanction_names_may_stand_between_it_and_its_count() -> None:
+    assert sanctions("通报批评负有管理责任的科室负责人3人。") == [("通报批评", 3, "人")]
+    # but not words that move on to something else
+    assert sanctions("诫勉谈话后走访干部40人。") == [("诫勉谈话", None, "")]
+
+
+def test_the_spans_of_parts_and_shared_counts_are_exact() -> None:
+    text = "问责干部8人（其中诫勉谈话3人），对相关人员谈话提醒、批评教育等其他处理27人。"
+    for fact in find_accountability(text):
+        assert text[fact.start : fact.end] == fact.text
+
+
 # --- regulations ------------------------------------------------------------------------------
 
 

@@ -6,12 +6,14 @@ makes sure of it: a new page without a case below fails ``test_every_web_url_has
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
@@ -38,10 +40,12 @@ from xuncha.followups.services import (
     visit_evidence_add,
     visit_plan,
 )
-from xuncha.rectification.models import Evidence
+from xuncha.rectification.models import ChangeRequest, Evidence, ReportFile, RequestFile
+from xuncha.rectification.reports import report_file_add, report_get_or_create
+from xuncha.rectification.requests import extension_request
 from xuncha.reports.models import Publication
 from xuncha.reports.services import notice_draft, publication_publish
-from xuncha.rounds.models import Assignment
+from xuncha.rounds.models import Assignment, Round
 
 pytestmark = pytest.mark.django_db
 
@@ -137,8 +141,11 @@ PEOPLE = [*ROLES, *COMBINATIONS]
 class Places:
     """The liaison's unit's records, and the same kind of records of another unit.
 
-    Each unit has a follow-up of its own (visited by its group and recorded, with a file), a
-    published notice of its own and a draft notice.
+    Each unit has a problem in rectification (its plan the office's: the unit asks for changes,
+    here an extension request with a file) and a problem still 待整改 whose plan the unit
+    proposes (``proposal``: its liaison edits the deadline, kind and measures directly). Each
+    has a follow-up of its own (visited by its group and recorded, with a file), a published
+    notice of its own and a draft notice.
     """
 
     assignment: Assignment
@@ -159,6 +166,16 @@ class Places:
     other_visit_evidence: VisitEvidence
     other_publication: Publication
     other_draft: Publication
+    report_file: ReportFile
+    other_report_file: ReportFile
+    proposal: Problem
+    proposal_measure: Measure
+    other_proposal: Problem
+    other_proposal_measure: Measure
+    change_request: ChangeRequest
+    request_file: RequestFile
+    other_change_request: ChangeRequest
+    other_request_file: RequestFile
 
 
 def followup_of(cast, assignment, member, name, **extra) -> tuple[FollowUp, Visit, VisitEvidence]:
@@ -185,9 +202,31 @@ def notices_of(cast, assignment) -> tuple[Publication, Publication]:
     return published, draft
 
 
+def report_file_of(assignment: Assignment, liaison: Any) -> ReportFile:
+    """The unit's draft rectification report, with one attachment, by its liaison."""
+    report = report_get_or_create(actor=liaison, assignment=assignment)
+    return report_file_add(actor=liaison, report=report, upload=make_upload("整改情况报告.pdf"))
+
+
+def extension_of(problem: Problem, liaison: Any) -> ChangeRequest:
+    """The unit's pending request for a later deadline of the problem's measure, with a file."""
+    return extension_request(
+        actor=liaison,
+        problem=problem,
+        measure=problem.measures.get(),
+        new_date=dt.date.today() + dt.timedelta(days=90),
+        reason="制度修订须经党组会议审议，申请延期。",
+        files=[make_upload("申请.pdf")],
+    )
+
+
 def build_places(cast: Any) -> Places:
     problem = problem_at(cast.assignment, "in_progress")
     other = problem_at(cast.other_assignment, "in_progress")
+    proposal = problem_at(cast.assignment, "pending")
+    other_proposal = problem_at(cast.other_assignment, "pending")
+    change_request = extension_of(problem, cast.liaison)
+    other_change_request = extension_of(other, cast.other_liaison)
     rubric = rubric_create(actor=cast.office, name="整改验收评分", items=RUBRIC_ITEMS)
     survey = survey_template_create(
         actor=cast.office, name="整改满意度测评", questions=QUESTIONS, scale=SCALE
@@ -219,6 +258,16 @@ def build_places(cast: Any) -> Places:
         other_visit_evidence=other_visit_evidence,
         other_publication=other_publication,
         other_draft=other_draft,
+        report_file=report_file_of(cast.assignment, cast.liaison),
+        other_report_file=report_file_of(cast.other_assignment, cast.other_liaison),
+        proposal=proposal,
+        proposal_measure=proposal.measures.get(),
+        other_proposal=other_proposal,
+        other_proposal_measure=other_proposal.measures.get(),
+        change_request=change_request,
+        request_file=change_request.files.get(),
+        other_change_request=other_change_request,
+        other_request_file=other_change_request.files.get(),
     )
 
 
@@ -234,9 +283,16 @@ PAGES: dict[str, tuple[str | None, set[str], int]] = {
     "web:round": ("round", SEES_UNIT | {"other_liaison"}, 200),  # both units are in the round
     "web:assignment": ("assignment", SEES_UNIT, 200),
     "web:plan": ("assignment", SEES_UNIT, 200),
+    "web:report": ("assignment", SEES_UNIT, 200),
+    "web:report_file_download": ("report_file", SEES_UNIT, 200),
     "web:problem": ("problem", SEES_UNIT, 200),
+    # Only the unit asks to revise the plan of a problem in rectification (the office edits).
+    "web:revision_request": ("problem", {"liaison"}, 200),
+    "web:request_file_download": ("request_file", SEES_UNIT, 200),
     "web:measure": ("measure", SEES_UNIT, 302),
-    "web:measure_edit": ("measure", EDITS_UNIT, 200),
+    # The edit form, on a measure whose plan the unit still proposes (once the plan is the
+    # office's, the liaison is sent back to the problem page: tests/web/test_problem_work.py).
+    "web:measure_edit": ("proposal_measure", EDITS_UNIT, 200),
     "web:evidence_download": ("evidence", SEES_UNIT, 200),
     "web:followups": (None, set(ROLES), 200),
     "web:followup": ("followup", SEES_UNIT, 200),
@@ -289,30 +345,63 @@ def people(world: World, db: Any) -> dict[str, Any]:
 
 
 def post_data(name: str, places: Places, *, other: bool = False) -> tuple[list[int], dict]:
-    """The URL arguments and a valid form for each posting endpoint, on either unit."""
+    """The URL arguments and a valid form for each posting endpoint, on either unit.
+
+    The plan's own edits go to the problem whose plan the unit still proposes; the rest to the
+    problem in rectification.
+    """
     problem = places.other_problem if other else places.problem
     measure = places.other_measure if other else places.measure
+    proposal = places.other_proposal if other else places.proposal
+    proposal.refresh_from_db()
+    proposal_measure = places.other_proposal_measure if other else places.proposal_measure
+    change_request = places.other_change_request if other else places.change_request
     assignment = places.other_assignment if other else places.assignment
     problem.refresh_from_db()
-    version = problem.version
     visit = places.other_visit if other else places.visit
     visit.refresh_from_db()
     followup = places.other_followup if other else places.followup
     draft = places.other_draft if other else places.draft
     draft.refresh_from_db()
+    report = (places.other_report_file if other else places.report_file).report
+    report.refresh_from_db()
     return {
         "web:problem_step": ([problem.pk], {"name": "request_closing"}),
         "web:problem_plan_edit": (
-            [problem.pk],
-            {"rectification_kind": "immediate", "deadline": "", "expected_version": version},
+            [proposal.pk],
+            {
+                "rectification_kind": "immediate",
+                "deadline": "",
+                "expected_version": proposal.version,
+            },
         ),
-        "web:measure_add": ([problem.pk], {"text": "新增措施一项。", "expected_version": version}),
+        "web:measure_add": (
+            [proposal.pk],
+            {"text": "新增措施一项。", "expected_version": proposal.version},
+        ),
         "web:evidence_upload": ([problem.pk], {"evidence-file": make_upload("新材料.pdf")}),
         "web:comment_create": ([problem.pk], {"text": "建议补充会议纪要。"}),
         "web:measure_step": ([measure.pk], {"name": "start"}),
-        "web:measure_delete": ([measure.pk], {"expected_version": version}),
+        "web:measure_delete": ([proposal_measure.pk], {"expected_version": proposal.version}),
+        "web:extension_request": (
+            [problem.pk],
+            {
+                "target": "problem",
+                "new_date": (dt.date.today() + dt.timedelta(days=120)).isoformat(),
+                "reason": "需协调财政部门，申请延期。",
+            },
+        ),
+        "web:request_step": ([change_request.pk], {"name": "approve", "reason": "同意"}),
         "web:progress_report": ([measure.pk], {f"progress-{measure.pk}-text": "已推进。"}),
         "web:plan_step": ([assignment.pk], {"name": "submit", "expected_version": 0}),
+        "web:report_edit": (
+            [assignment.pk],
+            {"text": "正文。", "expected_version": report.version},
+        ),
+        "web:report_step": (
+            [assignment.pk],
+            {"name": "submit", "expected_version": report.version},
+        ),
         "web:batch_create": ([followup.pk], {"sequence": 2, "name": "第二批"}),
         "web:visit_plan": (
             [followup.pk],
@@ -376,6 +465,10 @@ RECTIFICATION_POSTS = [
     "web:measure_delete",
     "web:progress_report",
     "web:plan_step",
+    "web:report_edit",
+    "web:report_step",
+    "web:extension_request",
+    "web:request_step",
 ]
 # The office's plan of a follow-up (on a follow-up that visits the liaison's unit).
 PLAN_POSTS = ["web:batch_create", "web:visit_plan"]
@@ -403,6 +496,9 @@ GLOBAL_POSTS = {
 }
 # What an allowed role gets for an empty form: 302 back, or (a form to fill) the page again.
 GLOBAL_POST_ANSWER = {"web:followup_create": 200, "web:digest_draft": 200, "web:notice_draft": 200}
+# Endpoints walked by a test of their own below: a round's settings are shared by both units,
+# so they fit neither the unit records' posts nor the global ones.
+SEPARATE_CASES = {"web:round_settings"}  # test_only_the_office_changes_round_settings
 
 
 def test_every_web_url_has_a_case():
@@ -412,7 +508,7 @@ def test_every_web_url_has_a_case():
         if isinstance(pattern, URLResolver) and pattern.namespace == "web"
     )
     names = {f"web:{pattern.name}" for pattern in resolver.url_patterns}
-    covered = set(PAGES) | set(POSTS) | set(GLOBAL_POSTS)
+    covered = set(PAGES) | set(POSTS) | set(GLOBAL_POSTS) | SEPARATE_CASES
     assert names - covered == set(), "a web URL has no permission case in this file"
     assert covered - names == set(), "a case names a URL that no longer exists"
 
@@ -489,11 +585,13 @@ REFUSED: dict[str, list[str]] = {
     "member": [name for name in RECTIFICATION_POSTS if name != "web:comment_create"] + PLAN_POSTS,
     # another group: not even a comment, nor the other group's visit
     "other_member": RECTIFICATION_POSTS + PLAN_POSTS + VISIT_POSTS,
-    "liaison": ["web:comment_create", *PLAN_POSTS, *VISIT_POSTS],
-    "office": VISIT_POSTS,  # the office plans the visit; the group records it
+    # the office decides the unit's requests
+    "liaison": ["web:comment_create", *PLAN_POSTS, *VISIT_POSTS, "web:request_step"],
+    # the office plans the visit, the group records it; the office edits, the unit asks
+    "office": [*VISIT_POSTS, "web:extension_request"],
 }
-# The words a refusal says it with: 没有权限…, 只有…可以…, …只能查看.
-REFUSAL_WORDS = ("权限", "只有", "只能查看")
+# The words a refusal says it with: 没有权限…, 只有…可以…, …只能查看, …由巡察办确定.
+REFUSAL_WORDS = ("权限", "只有", "只能查看", "由巡察办确定")
 
 
 @pytest.mark.parametrize(
@@ -583,6 +681,35 @@ def test_the_global_posts_answer_each_person(people, places, name):
     }
     assert answers == expected
     assert Client().post(reverse(name)).status_code == 302  # anonymous: to the login page
+
+
+def test_only_the_office_changes_round_settings(people, places):
+    # The round is both units': whoever sees it is told the office alone sets it; others 404.
+    round_id = places.assignment.round_id
+    url = reverse("web:round_settings", args=[round_id])
+    sees_round = SEES_UNIT | {"other_liaison"}
+    for person in PEOPLE:
+        Round.objects.filter(pk=round_id).update(evidence_per_measure=False)
+        before = AuditEntry.objects.count()
+        response = client_for(people[person]).post(url, {"evidence_per_measure": "on"})
+        changed = Round.objects.get(pk=round_id).evidence_per_measure
+        if not allowed_to(person, sees_round):
+            assert (response.status_code, changed) == (404, False), person
+            assert AuditEntry.objects.count() == before, person
+            continue
+        assert response.status_code == 302, person
+        assert response["Location"] == reverse("web:round", args=[round_id]), person
+        said = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+        if allowed_to(person, {"office"}):
+            assert said == [("success", "轮次设置已保存。")], person
+            assert changed and AuditEntry.objects.count() == before + 1, person
+        else:
+            assert said == [("error", "只有巡察办可以修改轮次设置。")], person
+            assert not changed and AuditEntry.objects.count() == before, person
+    anonymous = Client().post(url, {"evidence_per_measure": "on"})
+    assert anonymous["Location"].startswith(reverse("login"))
+    unknown = reverse("web:round_settings", args=[999_999])
+    assert client_for(people["office"]).post(unknown).status_code == 404
 
 
 def test_a_form_posted_without_the_csrf_token_is_refused(cast, places):

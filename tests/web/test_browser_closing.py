@@ -36,6 +36,13 @@ def test_the_liaison_asks_for_closing_and_the_office_closes_from_its_queue(
 
     request_closing = liaison.locator("#actions").get_by_role("button", name="申请销号")
     assert request_closing.is_disabled()  # the measure is not done yet, and no evidence
+    # 完成 needs a progress report first: the page says so, and offers the button after it.
+    work = liaison.locator(".measure-work")
+    assert work.get_by_role("button", name=re.compile("^完成")).count() == 0
+    work.locator("summary", has_text="报告进展").click()
+    work.get_by_label(re.compile("^进展情况")).fill("已修订财务报销制度3项，经党组会审议通过。")
+    work.get_by_role("button", name="提交进展").click()
+    liaison.get_by_text("已报告整改进展。").wait_for()
     liaison.locator(".measure-work").get_by_role("button", name=re.compile("^完成")).click()
     liaison.get_by_text("已完成“完成”").wait_for()
 
@@ -49,6 +56,7 @@ def test_the_liaison_asks_for_closing_and_the_office_closes_from_its_queue(
     screenshot(liaison, "closing-1-liaison-problem.png")
 
     liaison.locator("#actions").get_by_role("button", name="申请销号").click()
+    liaison.locator("#confirm").get_by_role("button", name="确认申请销号").click()
     liaison.get_by_text("已完成“申请销号”").wait_for()
     assert liaison.locator(".page-head .badge").inner_text() == "申请销号"
     screenshot(liaison, "closing-2-liaison-requested.png", full_page=False)
@@ -68,6 +76,7 @@ def test_the_liaison_asks_for_closing_and_the_office_closes_from_its_queue(
     office.wait_for_url(re.compile(rf"/problems/{problem.pk}/"))
     assert office.locator(".evidence-table").get_by_text("整改会议纪要.pdf").count() == 1
     office.locator("#actions").get_by_role("button", name="销号", exact=True).click()
+    office.locator("#confirm").get_by_role("button", name="确认销号").click()
     office.get_by_text("已完成“销号”").wait_for()
     assert office.locator(".page-head .badge").inner_text() == "已销号"
     screenshot(office, "closing-5-office-closed.png")

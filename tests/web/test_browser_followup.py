@@ -157,6 +157,7 @@ def test_the_office_plans_a_follow_up_and_publishes_a_notice_in_the_browser(
     office.get_by_text("已生成通报草稿").wait_for()
     screenshot(office, "publication-1-draft.png")
     office.locator("#actions").get_by_role("button", name="发布").click()
+    office.locator("#confirm").get_by_role("button", name="确认发布").click()
     office.get_by_text("已发布").first.wait_for()
     screenshot(office, "publication-2-published.png")
     office.get_by_role("navigation", name="主导航").get_by_role("link", name="公开发布").click()

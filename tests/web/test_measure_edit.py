@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.factories import make_problem
 from xuncha.core.models import AuditEntry
 from xuncha.findings.services import measure_update
 
@@ -145,8 +146,11 @@ def test_with_htmx_cancelling_returns_the_measure_unchanged(office_client, world
 
 
 def test_a_liaison_edits_their_own_units_measure(liaison_client, world):
-    problem = world.own_problem
+    # While the problem is 待整改 and the plan not yet submitted, the unit proposes its plan.
+    problem = make_problem(world.own, title="公务接待不规范", start=False)
     measure = problem.measures.first()
     response = liaison_client.post(edit_url(measure), form_data(problem))
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="measure.update").last().actor.username == "liaison"
+    measure.refresh_from_db()
+    assert measure.owner == "李副局长"

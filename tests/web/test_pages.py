@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.factories import make_problem
+
 pytestmark = pytest.mark.django_db
 
 
@@ -136,7 +138,14 @@ def test_a_liaison_reaches_their_own_units_pages(liaison_client, world):
     assert liaison_client.get(reverse("web:assignment", args=[world.own.pk])).status_code == 200
     response = liaison_client.get(reverse("web:problem", args=[world.own_problem.pk]))
     assert response.status_code == 200
+    # In rectification the measures are the office's: the liaison reads them, no edit link.
     measure = world.own_problem.measures.first()
+    assert reverse("web:measure_edit", args=[measure.pk]) not in response.content.decode()
+    # A problem still 待整改, its plan not submitted: the liaison proposes, so may edit.
+    pending = make_problem(world.own, title="公务接待不规范", start=False)
+    response = liaison_client.get(reverse("web:problem", args=[pending.pk]))
+    assert response.status_code == 200
+    measure = pending.measures.first()
     assert reverse("web:measure_edit", args=[measure.pk]) in response.content.decode()
 
 

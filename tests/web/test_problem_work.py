@@ -30,9 +30,10 @@ def action_names(response) -> dict[str, str]:
 
 
 def step(client, problem, name, reason=""):
+    """Post a step, already confirmed (the confirmation itself: tests/web/test_confirm.py)."""
     return client.post(
         reverse("web:problem_step", args=[problem.pk]),
-        {"name": name, "reason": reason},
+        {"name": name, "reason": reason, "confirmed": "1"},
         follow=True,
     )
 
@@ -116,8 +117,19 @@ def test_a_liaison_starts_completes_and_restarts_a_measure_with_a_reason(cast):
     measure = problem.measures.get()
     liaison = client_for(cast.liaison)
     [work] = page(liaison, problem).context["measures"]
-    assert [a.name for a in work.actions] == ["start", "complete"]
+    # Not yet reported on: it can be started, not completed (完成 needs a progress report).
+    assert [a.name for a in work.actions] == ["start"] and work.needs_report
     url = reverse("web:measure_step", args=[measure.pk])
+    response = liaison.post(url, {"name": "complete"}, follow=True)
+    assert "尚无整改进展报告" in errors(response)[0]
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.NOT_STARTED
+    liaison.post(
+        reverse("web:progress_report", args=[measure.pk]),
+        {f"progress-{measure.pk}-text": "制度已修订并印发。"},
+    )
+    [work] = page(liaison, problem).context["measures"]
+    assert [a.name for a in work.actions] == ["complete"] and not work.needs_report
     liaison.post(url, {"name": "complete"})
     [work] = page(liaison, problem).context["measures"]
     assert [a.name for a in work.actions] == ["reopen"]
@@ -130,7 +142,8 @@ def test_a_liaison_starts_completes_and_restarts_a_measure_with_a_reason(cast):
 
 
 def test_a_measure_not_started_can_be_deleted_a_started_one_cannot(cast):
-    problem = problem_at(cast.assignment, "in_progress")
+    # 待整改, plan not submitted: the liaison still decides the list of measures.
+    problem = problem_at(cast.assignment, "pending")
     problem.refresh_from_db()
     extra = measure_create(
         actor=cast.liaison, problem=problem, expected_version=problem.version, text="补充措施。"
@@ -299,7 +312,7 @@ def test_an_empty_comment_is_a_form_error(cast):
 
 
 def test_with_htmx_a_plan_edit_redirects_the_client_and_a_conflict_answers_409(cast):
-    problem = problem_at(cast.assignment, "in_progress")
+    problem = problem_at(cast.assignment, "pending")  # the liaison still proposes the plan
     problem.refresh_from_db()
     stale = problem.version
     url = reverse("web:problem_plan_edit", args=[problem.pk])
@@ -346,9 +359,12 @@ def test_a_liaison_cannot_edit_the_plan_once_closing_is_asked(cast):
         {"rectification_kind": "immediate", "expected_version": problem.version},
         follow=True,
     )
-    assert "不能再修改" in errors(response)[0]
+    assert "由巡察办确定" in errors(response)[0]
+    problem.refresh_from_db()
+    assert problem.rectification_kind != "immediate"
     measure = problem.measures.get()
     response = liaison.get(reverse("web:measure_edit", args=[measure.pk]), follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("web:problem", args=[problem.pk]))
     assert errors(response)
 
 

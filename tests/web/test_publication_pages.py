@@ -122,7 +122,7 @@ def test_a_published_text_stays_as_published_after_an_edit(cast, draft):
     draft.refresh_from_db()
     response = office.post(
         publication_url(draft, "web:publication_publish"),
-        {"expected_version": draft.version},
+        {"expected_version": draft.version, "confirmed": "1"},
         follow=True,
     )
     assert "已发布" in messages_of(response, "success")[-1]
@@ -163,7 +163,7 @@ def test_a_notice_whose_figures_changed_must_be_refreshed_before_publishing(cast
     office = client_for(cast.office)
     response = office.post(
         publication_url(notice, "web:publication_publish"),
-        {"expected_version": notice.version},
+        {"expected_version": notice.version, "confirmed": "1"},
         follow=True,
     )
     assert "请先刷新稿件再发布" in messages_of(response)[0]
@@ -178,7 +178,8 @@ def test_a_notice_whose_figures_changed_must_be_refreshed_before_publishing(cast
     notice.refresh_from_db()
     assert notice.figures["totals"]["fed_back"] == 3
     office.post(
-        publication_url(notice, "web:publication_publish"), {"expected_version": notice.version}
+        publication_url(notice, "web:publication_publish"),
+        {"expected_version": notice.version, "confirmed": "1"},
     )
     notice.refresh_from_db()
     assert notice.status == PublicationStatus.PUBLISHED

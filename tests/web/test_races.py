@@ -11,6 +11,10 @@ from xuncha.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
+# 待整改 with no plan submitted: the liaison still proposes the plan, so both the liaison and
+# the office may edit it (rectification.authority), and their edits can race.
+PROPOSING = "pending"
+
 
 def opened_version(client, problem, form_key: str) -> int:
     """The version a form on the problem page carries, as a person's browser would send it."""
@@ -19,7 +23,7 @@ def opened_version(client, problem, form_key: str) -> int:
 
 
 def test_the_second_of_two_plan_edits_gets_the_conflict_and_the_first_is_kept(cast):
-    problem = problem_at(cast.assignment, "in_progress")
+    problem = problem_at(cast.assignment, PROPOSING)
     liaison, office = client_for(cast.liaison), client_for(cast.office)
     liaison_version = opened_version(liaison, problem, "plan_form")
     office_version = opened_version(office, problem, "plan_form")
@@ -54,7 +58,7 @@ def test_the_second_of_two_plan_edits_gets_the_conflict_and_the_first_is_kept(ca
 
 
 def test_the_second_of_two_new_measures_opened_together_is_refused(cast):
-    problem = problem_at(cast.assignment, "in_progress")
+    problem = problem_at(cast.assignment, PROPOSING)
     liaison, office = client_for(cast.liaison), client_for(cast.office)
     version = opened_version(liaison, problem, "add_measure_form")
     assert opened_version(office, problem, "add_measure_form") == version
@@ -73,7 +77,7 @@ def test_the_second_of_two_new_measures_opened_together_is_refused(cast):
 
 
 def test_a_measure_edit_racing_a_plan_edit_is_refused(cast):
-    problem = problem_at(cast.assignment, "in_progress")
+    problem = problem_at(cast.assignment, PROPOSING)
     liaison, office = client_for(cast.liaison), client_for(cast.office)
     measure = problem.measures.get()
     edit_url = reverse("web:measure_edit", args=[measure.pk])
@@ -92,7 +96,7 @@ def test_a_measure_edit_racing_a_plan_edit_is_refused(cast):
 
 
 def test_deleting_a_measure_from_a_stale_page_is_refused_with_htmx_409(cast):
-    problem = problem_at(cast.assignment, "in_progress")
+    problem = problem_at(cast.assignment, PROPOSING)
     liaison = client_for(cast.liaison)
     [work] = liaison.get(reverse("web:problem", args=[problem.pk])).context["measures"]
     version = work.delete_form["expected_version"].value()

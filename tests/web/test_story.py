@@ -112,7 +112,8 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
     assert plan.status == PlanStatus.APPROVED
     assert problem.status == ProblemStatus.IN_PROGRESS
 
-    # 3. The liaison reports progress with an evidence file, completes both measures …
+    # 3. The liaison reports progress on each measure (the first with an evidence file) —
+    #    a measure is 已完成 only once reported on — and completes both …
     response = liaison.post(
         reverse("web:progress_report", args=[first.pk]),
         {
@@ -123,6 +124,11 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
     assert response.status_code == 302
     evidence = Evidence.objects.get(problem=problem)
     assert evidence.original_name == "制度修订稿.pdf"
+    response = liaison.post(
+        reverse("web:progress_report", args=[second.pk]),
+        {f"progress-{second.pk}-text": "已对2名责任人进行诫勉谈话。"},
+    )
+    assert response.status_code == 302
     for measure in (first, second):
         response = liaison.post(
             reverse("web:measure_step", args=[measure.pk]), {"name": "complete"}
@@ -132,7 +138,9 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
 
     # 4. … and asks for closing.
     response = liaison.post(
-        reverse("web:problem_step", args=[problem.pk]), {"name": "request_closing"}, follow=True
+        reverse("web:problem_step", args=[problem.pk]),
+        {"name": "request_closing", "confirmed": "1"},
+        follow=True,
     )
     assert any("已完成“申请销号”" in text for text in messages_of(response))
 
@@ -167,13 +175,16 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
     assert response.status_code == 302
     newer = Evidence.objects.get(supersedes=evidence)
     response = liaison.post(
-        reverse("web:problem_step", args=[problem.pk]), {"name": "request_closing"}
+        reverse("web:problem_step", args=[problem.pk]),
+        {"name": "request_closing", "confirmed": "1"},
     )
     assert response.status_code == 302
 
     # 8. The office closes it (the liaison asked, so four eyes are kept).
     response = office.post(
-        reverse("web:problem_step", args=[problem.pk]), {"name": "close"}, follow=True
+        reverse("web:problem_step", args=[problem.pk]),
+        {"name": "close", "confirmed": "1"},
+        follow=True,
     )
     assert any("已完成“销号”" in text for text in messages_of(response))
     problem.refresh_from_db()
@@ -183,6 +194,7 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
     steps = problem_steps(problem, with_actor=True)
     assert steps == [
         ("start", "office"),
+        ("measure.start", "liaison"),
         ("measure.start", "liaison"),
         ("measure.complete", "liaison"),
         ("measure.complete", "liaison"),
@@ -200,6 +212,7 @@ def test_a_problem_goes_from_plan_to_closing_through_the_pages(cast):
         "报送方案",
         "批准方案",
         "开始整改",
+        "开始推进",
         "开始推进",
         "完成",
         "完成",

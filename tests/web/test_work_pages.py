@@ -81,9 +81,11 @@ def test_the_office_returns_a_plan_with_a_reason_and_the_liaison_sees_it(cast):
     url = reverse("web:plan_step", args=[cast.assignment.pk])
     response = office.post(url, {"name": "return", "expected_version": plan.version}, follow=True)
     assert "须填写理由" in messages_of(response)[0]
-    office.post(url, {"name": "return", "reason": "措施过于笼统", "expected_version": plan.version})
+    returning = {"name": "return", "reason": "措施过于笼统", "expected_version": plan.version}
+    due = dt.date.today() + dt.timedelta(days=10)
+    office.post(url, {**returning, "due_date": due.isoformat()})
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.RETURNED
+    assert (plan.status, plan.due_date) == (PlanStatus.RETURNED, due)
     liaison = client_for(cast.liaison)
     page = liaison.get(reverse("web:plan", args=[cast.assignment.pk]))
     assert "措施过于笼统" in page.content.decode()

@@ -194,14 +194,31 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
 
 class AccountabilitySerializer(serializers.ModelSerializer):
-    """People held to account, as a measure states it."""
+    """People held to account, as a measure states it.
+
+    ``kinds`` lists every kind the count names (several when they share one count).
+    ``part_of`` is the position, in the measure's list, of the count this one is a part of
+    (其中…), or null: a part breaks its count down by kind and is never added to it.
+    """
 
     text = serializers.CharField(source="source_text", read_only=True)
+    kinds = serializers.SerializerMethodField()
+    part_of = serializers.SerializerMethodField()
 
     class Meta:
         model = Accountability
-        fields = ["kind", "people", "unit", "text"]
+        fields = ["kind", "kinds", "people", "unit", "text", "part_of"]
         read_only_fields = fields
+
+    def get_kinds(self, accountability: Accountability) -> list[str]:
+        return list(accountability.kinds or [accountability.kind])
+
+    def get_part_of(self, accountability: Accountability) -> int | None:
+        if accountability.part_of_id is None:
+            return None
+        # The measure's rows are prefetched, in the order the list shows them.
+        rows = [row.pk for row in accountability.measure.accountabilities.all()]
+        return rows.index(accountability.part_of_id)
 
 
 class RegulationSerializer(serializers.ModelSerializer):

@@ -129,6 +129,17 @@ def expected_clock(
             None,
             True,
         )
+    if wanted.due is not None:
+        return Expected(
+            wanted.rule,
+            subject,
+            wanted.subject_id,
+            wanted.holder,
+            wanted.start,
+            ClockState.MET if wanted.met else ClockState.RUNNING,
+            wanted.due,
+            True,
+        )
     due = compute_due(
         wanted.start,
         wanted.rule.calendar_rule(),

@@ -28,13 +28,17 @@ Mapper = Callable[[Ids], Iterable[int]]
 @dataclass(frozen=True)
 class Wanted:
     """A clock that should exist as its subject's data stands: its rule, when it starts, the
-    record it bears on (holder type and id), and whether its subject already did what was due."""
+    record it bears on (holder type and id), and whether its subject already did what was due.
+
+    ``due`` is a date someone with the authority set in place of the rule's count (the office
+    returning a report sets when it is due again); pauses and extensions then do not apply."""
 
     rule: DeadlineRule
     subject_id: int
     start: dt.date
     holder: tuple[str, int]
     met: bool = False
+    due: dt.date | None = None
 
 
 @dataclass(frozen=True)

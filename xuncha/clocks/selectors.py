@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
-from xuncha.clocks.models import Clock, ClockState, WarningColour
+from xuncha.clocks.models import Clock, ClockHolder, ClockState, WarningColour
 from xuncha.clocks.registry import HOLDERS, kind_label
 
 DEFAULT_WARNING_DAYS = 7
@@ -71,6 +71,12 @@ def colour_filter(
     if colour == PAUSED:
         return Q(**{field.replace("_due", "_paused"): True})
     raise ValueError(f"unknown warning colour {colour!r}")
+
+
+def kind_filter(kind: str, *, field: str = "nearest_kind") -> Q:
+    """The records whose nearest deadline comes from a clock of subject ``kind`` ("measure",
+    "report" …), whatever its colour."""
+    return Q(**{field: kind})
 
 
 def warning_annotation(
@@ -153,6 +159,41 @@ def clocks_bearing_on(holder_type: str, pk: int) -> list[Clock]:
     )
 
 
+def gives_nearest(clock: Clock, holder: ClockHolder) -> bool:
+    """Whether ``holder``'s stored nearest deadline comes from ``clock`` (or from a clock tied
+    with it: the same rule, state and date). ``clock`` bears on ``holder``."""
+    if holder.nearest_rule_id is None or clock.rule_id != holder.nearest_rule_id:
+        return False
+    if holder.nearest_paused:
+        return clock.state == ClockState.PAUSED
+    return clock.state == ClockState.RUNNING and clock.due == holder.nearest_due
+
+
+def nearest_subjects(holder_type: str, holders: Sequence[ClockHolder]) -> dict[int, list[int]]:
+    """For each holder, the subjects of its own clocks its stored nearest deadline comes from
+    (several when they tie: two measures due the same day), in one query. A deadline that comes
+    from a parent's clock (a unit's report) finds nothing here: its subject is the parent."""
+    wanted = {holder.pk: holder for holder in holders if holder.nearest_rule_id is not None}
+    found: dict[int, list[int]] = {}
+    if not wanted:
+        return found
+    rules = {holder.nearest_rule_id for holder in wanted.values()}
+    clocks = (
+        Clock.objects.filter(
+            holder_type=holder_type,
+            holder_id__in=list(wanted),
+            rule_id__in=rules,
+            state__in=[ClockState.RUNNING, ClockState.PAUSED],
+        )
+        .order_by("subject_id")
+        .only("holder_id", "subject_id", "rule_id", "state", "due")
+    )
+    for clock in clocks:
+        if gives_nearest(clock, wanted[clock.holder_id]):
+            found.setdefault(clock.holder_id, []).append(clock.subject_id)
+    return found
+
+
 def clocks_of(subject_type: str, subject_ids: Sequence[int]) -> dict[int, list[Clock]]:
     """The clocks of the given records of one subject type, by record id."""
     found: dict[int, list[Clock]] = {}
@@ -179,6 +220,9 @@ __all__ = [
     "clocks_bearing_on",
     "clocks_of",
     "colour_filter",
+    "gives_nearest",
+    "kind_filter",
+    "nearest_subjects",
     "open_clocks_due_by",
     "warning_annotation",
     "warning_colour",

@@ -81,7 +81,12 @@ class Guard:
 @dataclass(frozen=True)
 class Transition:
     """One row of a workflow's table: from which statuses, the move, to which status, who may
-    make it, the guards it needs and whether it needs a reason."""
+    make it, the guards it needs and whether it needs a reason.
+
+    ``confirm`` says what the move will do, for a move that cannot be taken back or that
+    reaches people outside the record (asking for closing, closing, publishing): a page asks
+    the user to confirm it in these words before the move is made.
+    """
 
     move: str
     sources: frozenset[str]
@@ -90,6 +95,7 @@ class Transition:
     roles: frozenset[str]
     guards: tuple[Guard, ...] = ()
     reason_required: bool = False
+    confirm: Text = ""
 
     def allows_role(self, roles: frozenset[str]) -> bool:
         return SYSTEM in roles or not self.roles.isdisjoint(roles)
@@ -117,6 +123,11 @@ class Move:
     @property
     def reason_required(self) -> bool:
         return self.transition.reason_required
+
+    @property
+    def confirm(self) -> str:
+        """What the move will do, to be confirmed first (empty: no confirmation)."""
+        return str(self.transition.confirm)
 
 
 @dataclass(frozen=True)

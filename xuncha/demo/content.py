@@ -35,13 +35,33 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class Meant:
+    """What a measure's text is written to state, declared by hand beside it: the figures a
+    notice of the demo must give (summed in :mod:`xuncha.demo.intended`).
+
+    ``held``: people held to account (追责问责), each counted once; ``by_kind``: how many of
+    them by kind of sanction, as the text names them (they may add up to less than ``held``
+    when the text names no kind for some); ``beside``: talks (约谈, 提醒谈话), which a notice
+    gives beside that total; ``money``: (category, yuan) by what each amount counts, in the
+    categories of :data:`xuncha.text.notice.MONEY_CATEGORIES`.
+    """
+
+    held: int = 0
+    by_kind: tuple[tuple[str, int], ...] = ()
+    beside: tuple[tuple[str, int], ...] = ()
+    money: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class MeasurePlan:
-    """One measure: text, responsible leader, lead department, deadline in days from today."""
+    """One measure: text, responsible leader, lead department, deadline in days from today,
+    and what its text means to state."""
 
     text: str
     owner: str
     department: str
     due: int | None = None  # None: the problem's own deadline
+    meant: Meant = Meant()
 
 
 @dataclass(frozen=True)
@@ -91,13 +111,14 @@ GROUPS: tuple[tuple[str, str], ...] = (
 P = ProblemPlan
 M = MeasurePlan
 Pr = Progress
+W = Meant
 
 ZIRAN = "江城市自然资源和规划局"
 
 # Positional, in the order of the dataclasses above, so that a problem reads as a few lines:
 # UnitPlan(name, parent, group, feedback day, problems)
 # P(title, text, category, kind, deadline day, progress, measures[, return_reason])
-# M(text, responsible leader, lead department[, deadline day])
+# M(text, responsible leader, lead department[, deadline day][, meant=W(…)])
 # fmt: off
 UNITS: tuple[UnitPlan, ...] = (
     UnitPlan(ZIRAN, None, 1, -190, (
@@ -115,9 +136,11 @@ UNITS: tuple[UnitPlan, ...] = (
           "局属事业单位在规划审查环节以技术咨询名义向建设单位收费，加重了企业负担。",
           "全面从严治党", IMMEDIATE, -120, Pr.CLOSED, (
               M("立即停止收费，向42家建设单位清退技术咨询费86.4万元。",
-                "党组副书记 陈某", "财务处", -135),
+                "党组副书记 陈某", "财务处", -135,
+                meant=W(money=(("refunded", "864000"),))),
               M("对3名相关责任人进行追责问责，其中诫勉谈话1人次、批评教育2人次。",
-                "党组书记、局长 王某", "机关纪委"),
+                "党组书记、局长 王某", "机关纪委",
+                meant=W(held=3, by_kind=(("诫勉谈话", 1), ("批评教育", 2)))),
           )),
         P("年轻干部储备不足",
           "局机关处级干部平均年龄偏大，35岁以下年轻干部偏少，个别处室负责人长期空缺。",
@@ -151,8 +174,10 @@ UNITS: tuple[UnitPlan, ...] = (
           "个别干部公车私用，车辆出车登记与实际行驶里程对不上。",
           "全面从严治党", BY_DEADLINE, 30, Pr.STARTED, (
               M("清查{prev}年以来全部出车记录，对违规使用公车的干部诫勉谈话2人次、"
-                "责令书面检查3人次。",
-                "分局局长 郑某", "分局纪检组", -10),
+                "责令书面检查3人次，对其他4名有苗头性问题的干部谈话提醒。",
+                "分局局长 郑某", "分局纪检组", -10,
+                meant=W(held=5, by_kind=(("诫勉谈话", 2), ("书面检查", 3)),
+                        beside=(("提醒谈话", 4),))),
               M("为公务用车加装北斗定位终端，行驶轨迹全程留痕，安装率100%。",
                 "分局副局长 梁某", "办公室"),
           )),
@@ -178,7 +203,8 @@ UNITS: tuple[UnitPlan, ...] = (
           "中心在提供登记资料查询时仍按原标准收取查询费，与现行政策不符。",
           "全面从严治党", IMMEDIATE, -100, Pr.CLOSED, (
               M("取消登记资料查询收费，向申请人退还已收费用3.85万元。",
-                "中心主任 冯某", "档案科", -110),
+                "中心主任 冯某", "档案科", -110,
+                meant=W(money=(("refunded", "38500"),))),
           )),
         P("登记系统账号权限管理有漏洞",
           "信息系统账号权限审核不严，有离岗人员的账号没有及时注销。",
@@ -207,7 +233,8 @@ UNITS: tuple[UnitPlan, ...] = (
               M("召开警示教育大会2场，组织党员干部旁听职务犯罪案件庭审，约300人次参加。",
                 "党组成员、副局长 许某", "机关纪委", -10),
               M("对工程变更审批中失职失责的5名干部进行追责问责，其中诫勉谈话2人次。",
-                "党组书记、局长 曹某", "机关纪委"),
+                "党组书记、局长 曹某", "机关纪委",
+                meant=W(held=5, by_kind=(("诫勉谈话", 2),))),
           )),
         P("出租汽车投诉处理不及时",
           "市民投诉出租汽车拒载、绕路，热线受理后转办慢、回复慢。",
@@ -239,9 +266,11 @@ UNITS: tuple[UnitPlan, ...] = (
           "个别医务人员收受“红包”、回扣，医药代表进出诊室缺乏管理。",
           "全面从严治党", IMMEDIATE, -110, Pr.CLOSED, (
               M("开展医药领域腐败问题集中整治，收缴违规所得127.5万元。",
-                "党组书记、主任 杨某", "驻委纪检监察组联络室", -120),
+                "党组书记、主任 杨某", "驻委纪检监察组联络室", -120,
+                meant=W(money=(("refunded", "1275000"),))),
               M("对9名违反廉洁从业规定的医务人员给予党纪政务处分。",
-                "党组书记、主任 杨某", "机关纪委"),
+                "党组书记、主任 杨某", "机关纪委",
+                meant=W(held=9, by_kind=(("党纪政务处分", 9),))),
               M("修订《江城市医疗卫生机构工作人员廉洁从业实施细则》。",
                 "党组成员、副主任 徐某", "政策法规处"),
           )),
@@ -275,9 +304,11 @@ UNITS: tuple[UnitPlan, ...] = (
           "部分学校以资料费、服务费名义向学生收费，收费项目未经审批。",
           "全面从严治党", IMMEDIATE, -120, Pr.CLOSED, (
               M("清退违规收取的资料费、服务费共58.72万元，涉及学生2.4万余人。",
-                "党组成员、副局长 谢某", "财务审计处", -130),
+                "党组成员、副局长 谢某", "财务审计处", -130,
+                meant=W(money=(("refunded", "587200"),))),
               M("约谈负有责任的学校负责人4人次，对1名校长诫勉谈话。",
-                "党组书记、局长 罗某", "机关纪委", -125),
+                "党组书记、局长 罗某", "机关纪委", -125,
+                meant=W(held=1, by_kind=(("诫勉谈话", 1),), beside=(("约谈", 4),))),
           )),
         P("校园食品安全监管存在薄弱环节",
           "部分学校食堂后厨管理不规范，食材进货查验记录不全。",
@@ -311,7 +342,8 @@ UNITS: tuple[UnitPlan, ...] = (
               M("评查{prev}年以来行政处罚案卷860卷，发现并整改问题案卷73卷。",
                 "党组成员、副局长 林某", "法规处", -5),
               M("约谈执法人员6人次，责令2名执法人员作出书面检查。",
-                "党组书记、局长 宋某", "机关纪委"),
+                "党组书记、局长 宋某", "机关纪委",
+                meant=W(held=2, by_kind=(("书面检查", 2),), beside=(("约谈", 6),))),
           )),
         P("投诉举报处置不及时",
           "消费投诉举报件积压较多，部分超过法定时限未答复。",
@@ -335,14 +367,16 @@ UNITS: tuple[UnitPlan, ...] = (
               M("截至{asof}，新开工保障性租赁住房1.28万套，完成年度目标的103%。",
                 "党组书记、局长 马某", "住房保障处", -30),
               M("对进度滞后项目实行红黄牌预警，约谈建设单位负责人11人次。",
-                "党组成员、副局长 胡某", "住房保障处", -30),
+                "党组成员、副局长 胡某", "住房保障处", -30,
+                meant=W(beside=(("约谈", 11),))),
           )),
         P("公租房分配和使用管理不严",
           "部分承租人已不符合保障条件仍继续占用公租房，还有转租、转借现象。",
           "全面从严治党", BY_DEADLINE, 60, Pr.PARTIAL, (
               M("开展公租房使用专项核查，收回违规占用的公租房327套，追缴租金及违约金"
                 "215.6万元。",
-                "党组成员、副局长 胡某", "公房管理处", -20),
+                "党组成员、副局长 胡某", "公房管理处", -20,
+                meant=W(money=(("refunded", "2156000"),))),
               M("制定《江城市公共租赁住房动态管理办法》，每年复核承租资格。",
                 "党组书记、局长 马某", "政策法规处", 45),
           )),
@@ -358,7 +392,8 @@ UNITS: tuple[UnitPlan, ...] = (
           "部分开发企业欠缴专项维修资金，资金使用审批和审计监督薄弱。",
           "巡察整改", LONG_TERM, 210, Pr.STARTED, (
               M("向开发企业追缴欠缴的住宅专项维修资金3.2亿余元。",
-                "党组书记、局长 马某", "维修资金管理中心", 90),
+                "党组书记、局长 马某", "维修资金管理中心", 90,
+                meant=W(money=(("refunded", "320000000"),))),
               M("修订完善维修资金使用、审计等制度6项。",
                 "党组成员、副局长 郭某", "政策法规处"),
           )),
@@ -368,7 +403,8 @@ UNITS: tuple[UnitPlan, ...] = (
           "个别定点医药机构串换项目、虚记费用，基金监管以事后查处为主。",
           "全面从严治党", IMMEDIATE, -95, Pr.CLOSED, (
               M("开展定点医药机构专项检查，追回违规使用的医保基金1562.3万元。",
-                "党组书记、局长 朱某", "基金监管处", -110),
+                "党组书记、局长 朱某", "基金监管处", -110,
+                meant=W(money=(("refunded", "15623000"),))),
               M("对128家违规定点医药机构作出暂停或解除服务协议处理。",
                 "党组书记、局长 朱某", "医药服务管理处", -100),
               M("向纪检监察机关移交问题线索8件，已办结5件。",
@@ -402,16 +438,19 @@ UNITS: tuple[UnitPlan, ...] = (
               M("走访全市4.6万户脱贫户和监测户，新识别纳入监测对象213户。",
                 "党组书记、局长 梁某", "乡村振兴处", -10),
               M("今年安排衔接资金2.35亿元，其中用于产业发展的占62.4%。",
-                "党组成员、副局长 谢某", "计划财务处"),
+                "党组成员、副局长 谢某", "计划财务处",
+                meant=W(money=(("other", "235000000"),))),
           )),
         P("涉农补贴资金发放不规范",
           "个别乡镇农机购置补贴审核把关不严，存在重复申领、虚报冒领。",
           "全面从严治党", IMMEDIATE, -60, Pr.CLOSED, (
               M("收回违规发放的农机购置补贴46.8万元。",
-                "党组成员、副局长 谢某", "农机化处", -75),
+                "党组成员、副局长 谢某", "农机化处", -75,
+                meant=W(money=(("refunded", "468000"),))),
               M("对7名相关责任人进行追责问责，其中给予党纪政务处分2人、诫勉谈话3人次、"
                 "批评教育2人次。",
-                "党组书记、局长 梁某", "机关纪委", -65),
+                "党组书记、局长 梁某", "机关纪委", -65,
+                meant=W(held=7, by_kind=(("党纪政务处分", 2), ("诫勉谈话", 3), ("批评教育", 2)))),
           )),
         P("高标准农田建设质量不高",
           "部分已建成的高标准农田灌排设施损毁、田间道路断头，管护责任不明确。",
@@ -433,7 +472,8 @@ UNITS: tuple[UnitPlan, ...] = (
           "个别执法人员态度生硬、执法不文明，执法记录仪使用不规范。",
           "全面从严治党", IMMEDIATE, -30, Pr.REQUESTED, (
               M("开展执法规范化专题培训6期，约谈执法人员45人次。",
-                "党组成员、副主任 许某", "执法督察处", -40),
+                "党组成员、副主任 许某", "执法督察处", -40,
+                meant=W(beside=(("约谈", 45),))),
               M("执法全过程使用执法记录仪，配备率100%。",
                 "党组成员、副主任 许某", "装备财务处", -35),
           )),
@@ -467,7 +507,8 @@ UNITS: tuple[UnitPlan, ...] = (
           "部分赛事劳务补贴发放无依据，经费报销审核不严。",
           "全面从严治党", IMMEDIATE, -20, Pr.CLOSED, (
               M("清退违规发放的赛事劳务补贴12.36万元，对2名责任人进行批评教育。",
-                "党组书记、局长 高某", "计划财务处", -30),
+                "党组书记、局长 高某", "计划财务处", -30,
+                meant=W(held=2, by_kind=(("批评教育", 2),), money=(("refunded", "123600"),))),
               M("修订《市体育局赛事活动经费管理办法》，补贴标准和审批流程逐项明确。",
                 "党组成员、副局长 宋某", "计划财务处", -25),
           )),
@@ -491,9 +532,11 @@ UNITS: tuple[UnitPlan, ...] = (
           "个别优抚对象去世后抚恤补助没有及时停发，存在多发情况。",
           "全面从严治党", IMMEDIATE, 15, Pr.PENDING, (
               M("会同民政、公安部门比对数据，追回多发的抚恤补助金9.7万元。",
-                "党组书记、局长 孔某", "优抚科"),
+                "党组书记、局长 孔某", "优抚科",
+                meant=W(money=(("refunded", "97000"),))),
               M("对2名审核把关不严的工作人员进行批评教育。",
-                "党组书记、局长 孔某", "机关党委"),
+                "党组书记、局长 孔某", "机关党委",
+                meant=W(held=2, by_kind=(("批评教育", 2),))),
           )),
         P("就业服务针对性不强",
           "退役军人就业推荐与本人专长结合不够，适应性培训覆盖面窄。",
@@ -513,7 +556,8 @@ UNITS: tuple[UnitPlan, ...] = (
           "部分项目结束后投标保证金长时间未退还，占用企业资金。",
           "作风建设", BY_DEADLINE, None, Pr.PENDING, (
               M("清理退还逾期未退的投标保证金1.74亿元，涉及企业863家。",
-                "中心主任 何某", "财务部"),
+                "中心主任 何某", "财务部",
+                meant=W(money=(("refunded", "174000000"),))),
           )),
         P("评标专家管理不严",
           "评标专家库长期未动态调整，个别专家多次被投诉仍在库。",

@@ -46,7 +46,8 @@ from xuncha.demo.users import (
 from xuncha.findings.models import Measure, Outcome, Problem, ProblemStatus
 from xuncha.findings.services import MeasureInput, problem_create
 from xuncha.followups.models import Verdict
-from xuncha.rectification.models import Evidence
+from xuncha.rectification.models import ChangeRequest, Evidence
+from xuncha.rectification.reports import report_get_or_create, report_save, report_transition
 from xuncha.rectification.services import (
     comment_add,
     plan_get_or_create,
@@ -228,6 +229,10 @@ def demo_clear(round_: Round) -> None:
         _removed(followup, "followup.delete")
         followup.delete()  # its batches, visits, verdicts, surveys and scores go with it
     problems = Problem.objects.filter(assignment__round=round_)
+    problem_ids = list(problems.values_list("pk", flat=True))
+    for change in ChangeRequest.objects.filter(problem__in=problems):
+        _removed(change, "change_request.delete", scope=f"problem:{change.problem_id}")
+        change.delete()  # its attachments' rows go with it
     evidence = Evidence.objects.filter(problem__in=problems)
     paths = set(evidence.values_list("file", flat=True))
     for item in evidence:
@@ -256,6 +261,7 @@ def demo_clear(round_: Round) -> None:
     round_.delete()
     clocks_changed(actor=None, source="verdict", ids=verdict_ids)
     clocks_changed(actor=None, source="measure", ids=measure_ids)
+    clocks_changed(actor=None, source="problem", ids=problem_ids)
     clocks_changed(actor=None, source="assignment", ids=assignment_ids)
     transaction.on_commit(lambda: _files_delete_unshared(paths))
 
@@ -302,6 +308,56 @@ def _unit_load(plan: UnitPlan, assignment: Assignment, context: _Context) -> Non
     commenter = context.group_member if plan.group == 1 else None
     for item, problem in zip(plan.problems, problems, strict=True):
         _problem_walk(item, problem, plan.name, unit_actor, commenter, context)
+    _report_load(plan, assignment, unit_actor, context)
+
+
+# The unit whose rectification report the office sends back, and why; and the report's text.
+REPORT_RETURNED_UNIT = "江城市不动产登记中心"
+REPORT_RETURN_REASON = "报告未说明问题1销号申请被退回后的补充整改情况，请补充后重新报送。"
+REPORT_RETURN_DAYS = 14
+REPORT_TEXT = (
+    "关于{round}反馈意见整改情况的报告\n\n"
+    "收到巡察反馈意见后，{unit}党组高度重视，对照问题清单、任务清单、责任清单逐项推进整改。"
+    "巡察反馈问题{total}个，已销号{closed}个，已申请销号{requested}个，其余{rest}个正在整改，"
+    "均已明确责任领导、责任部门和完成时限。\n\n"
+    "下一步，我们将持续巩固整改成果，对长期坚持的事项定期报告进展，建立健全长效机制。"
+)
+
+
+def _report_load(
+    plan: UnitPlan, assignment: Assignment, unit_actor: User | None, context: _Context
+) -> None:
+    """The unit's rectification report (整改情况报告): a unit with at least half its problems
+    closed or awaiting closing has submitted it and the office received it; one unit's was
+    returned with a reason and a new due date; the others have not submitted yet (their clock
+    runs, overdue for the earliest feedback)."""
+    closed = sum(item.progress == Progress.CLOSED for item in plan.problems)
+    requested = sum(item.progress == Progress.REQUESTED for item in plan.problems)
+    total = len(plan.problems)
+    returned = plan.name == REPORT_RETURNED_UNIT
+    if not returned and (closed + requested) * 2 < total:
+        return
+    text = REPORT_TEXT.format(
+        round=assignment.round.name,
+        unit=plan.name,
+        total=total,
+        closed=closed,
+        requested=requested,
+        rest=total - closed - requested,
+    )
+    report = report_get_or_create(actor=unit_actor, assignment=assignment)
+    report = report_save(actor=unit_actor, report=report, text=text)
+    report = report_transition(actor=unit_actor, report=report, name="submit")
+    if returned:
+        report_transition(
+            actor=context.office,
+            report=report,
+            name="return",
+            reason=REPORT_RETURN_REASON,
+            due_date=context.today + dt.timedelta(days=REPORT_RETURN_DAYS),
+        )
+    else:
+        report_transition(actor=context.office, report=report, name="receive")
 
 
 def _problem_create(plan: ProblemPlan, assignment: Assignment, context: _Context) -> Problem:

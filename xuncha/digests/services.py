@@ -15,6 +15,7 @@ from xuncha.core.permissions import Actor
 from xuncha.digests.models import DigestImport
 from xuncha.findings.models import Measure, Problem
 from xuncha.findings.services import MeasureInput, problem_create
+from xuncha.rectification.services import progress_report_create
 from xuncha.rectification.transitions import problem_transition
 from xuncha.rounds.models import Assignment, Round
 from xuncha.rounds.services import (
@@ -94,6 +95,10 @@ def digest_import(
             )
             # A digest publishes rectification already under way: the problem starts at once.
             problem_transition(actor=actor, problem=created, name="start", reason=IMPORT_REASON)
+            # What the digest says was done is the unit's own report on each measure, recorded
+            # through the same service as a liaison's (it starts the measure).
+            for measure in created.measures.order_by("ordinal"):
+                progress_report_create(actor=actor, measure=measure, text=measure.text)
             problem_count += 1
     record = DigestImport.objects.create(
         round=round_,

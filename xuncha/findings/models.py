@@ -88,6 +88,8 @@ class Problem(ClockHolder):
                 fields=["assignment", "nearest_due", "nearest_paused", "status"],
                 name="problem_assignment_due",
             ),
+            # The ledger filtered by what its warning is about (整改情况报告, 整改措施 …).
+            models.Index(fields=["nearest_kind", "nearest_due"], name="problem_kind_due"),
         ]
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
@@ -171,6 +173,12 @@ class Outcome(Quantity):
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("措施")
     )
+    money_category = models.CharField(
+        _("资金类别"),
+        max_length=16,
+        blank=True,
+        help_text=_("What a money amount counts (refunded, found …), read from its clause."),
+    )
 
     class Meta:
         ordering = ["measure_id", "position"]
@@ -180,12 +188,27 @@ class Outcome(Quantity):
 
 
 class Accountability(models.Model):
-    """People held to account (追责问责), by kind of sanction, as a measure states it."""
+    """People held to account (追责问责), by kind of sanction, as a measure states it.
+
+    One row per count the text states. ``kinds`` lists every kind the count names (several
+    when they share one count, "谈话提醒、批评教育等其他处理406人"; ``kind`` is then a label
+    naming them all). A row with ``part_of`` is a part of that row's count (其中…): it breaks
+    the count down by kind and is never added to it.
+    """
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="accountabilities", verbose_name=_("措施")
     )
-    kind = models.CharField(_("方式"), max_length=32)
+    kind = models.CharField(_("方式"), max_length=64)
+    kinds = models.JSONField(_("涉及方式"), default=list, blank=True)
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("所属总数"),
+    )
     people = models.PositiveIntegerField(_("人数"), null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=8, blank=True)
     source_text = models.CharField(_("原文"), max_length=200)

@@ -25,6 +25,7 @@ from xuncha.findings.models import (
 )
 from xuncha.rounds.access import acting_roles, may_edit_unit
 from xuncha.rounds.models import Assignment
+from xuncha.text.notice import money_category_at
 from xuncha.text.quantities import find_outcomes
 
 
@@ -149,21 +150,38 @@ def outcomes_refresh(measure: Measure) -> None:
             source_text=quantity.text[:100],
             start=quantity.start,
             end=quantity.end,
+            money_category=money_category_at(
+                measure.text, quantity.start, quantity.end, quantity.subject
+            )
+            if quantity.kind == "money"
+            else "",
         )
         for position, quantity in enumerate(found.quantities)
     )
-    Accountability.objects.bulk_create(
+    facts = found.accountability
+    rows = [
         Accountability(
             measure=measure,
-            kind=fact.kind,
+            kind=fact.kind[:64],
+            kinds=list(fact.kinds),
             people=fact.people,
             unit=fact.unit,
             source_text=fact.text[:200],
             start=fact.start,
             end=fact.end,
         )
-        for fact in found.accountability
+        for fact in facts
+    ]
+    # A part (其中…) points at the count it breaks down, which is saved first.
+    Accountability.objects.bulk_create(
+        [row for row, fact in zip(rows, facts, strict=True) if fact.part_of is None]
     )
+    parts = []
+    for row, fact in zip(rows, facts, strict=True):
+        if fact.part_of is not None:
+            row.part_of = rows[fact.part_of]
+            parts.append(row)
+    Accountability.objects.bulk_create(parts)
     Regulation.objects.bulk_create(
         Regulation(
             measure=measure,
@@ -242,12 +260,15 @@ def _problem_for_edit(
     if as_role is None and not may_edit_unit(actor, problem.assignment.unit_id):
         raise EditRefused(_("您没有权限修改该单位的整改内容。"))
     if (
-        problem.status in {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED}
+        as_role is None
+        and problem.status != ProblemStatus.PENDING
         and actor is not None
         and Role.OFFICE not in acting_roles(actor, problem.assignment)
     ):
+        # Once rectification has begun, what the unit is judged by is the office's to change
+        # (``rectification.authority``); the unit asks for it (``rectification.requests``).
         raise EditRefused(
-            _("问题处于“%(status)s”状态，整改内容不能再修改。")
+            _("问题处于“%(status)s”状态，整改时限、整改类型和措施由巡察办确定，单位不能直接修改。")
             % {"status": problem.get_status_display()}
         )
     if expected_version is not None and problem.version != expected_version:
@@ -349,6 +370,8 @@ def problem_plan_update(
     after = snapshot(locked, PROBLEM_PLAN_FIELDS)
     if before != after:
         bump_version(locked)
+        if before["deadline"] != after["deadline"]:
+            clocks_changed(actor=actor, source="problem", ids=[locked.pk])
         audit_record(
             actor=actor,
             action="problem.plan_update",

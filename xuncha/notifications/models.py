@@ -17,6 +17,8 @@ class NotificationKind(models.TextChoices):
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已逾期")
     FOLLOWUP = "followup", _("回访督查")
+    REQUEST = "request", _("变更申请")
+    REPORT = "report", _("整改情况报告")
 
 
 class Notification(models.Model):

@@ -1,4 +1,5 @@
-"""Who hears of which workflow move: the problem's and the plan's, told by the workflow engine."""
+"""Who hears of which workflow move: the problem's, the plan's, the rectification report's …,
+told by the workflow engine."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from xuncha.core.workflow import status_changed
 from xuncha.findings.models import Problem
 from xuncha.notifications.models import NotificationKind
 from xuncha.notifications.services import notification_send, office_users, unit_liaisons
-from xuncha.rectification.models import RectificationPlan
+from xuncha.rectification.models import ChangeRequest, RectificationPlan, RectificationReport
 
 PROBLEM_MESSAGES = {
     "start": (
@@ -83,6 +84,10 @@ def step_notify(
         problem_step_notify(subject, move, actor, change.reason)
     elif workflow == "plan":
         plan_step_notify(subject, move, actor, change.reason)
+    elif workflow == "report":
+        report_step_notify(subject, move, actor, change.reason)
+    elif workflow == "change_request":
+        request_step_notify(subject, move, actor, change.reason)
 
 
 def problem_step_notify(problem: Problem, transition: str, actor: Actor, reason: str) -> None:
@@ -109,6 +114,12 @@ def plan_step_notify(plan: RectificationPlan, transition: str, actor: Actor, rea
         )
     elif transition == "approve":
         recipients, message = unit_liaisons(unit), _("整改方案已批准，请按方案推进整改。")
+    elif transition == "return" and plan.due_date is not None:
+        recipients = unit_liaisons(unit)
+        message = _("整改方案被退回：%(reason)s。请于%(due)s前重新报送。") % {
+            "reason": reason,
+            "due": plan.due_date.isoformat(),
+        }
     elif transition == "return":
         recipients = unit_liaisons(unit)
         message = _("整改方案被退回：%(reason)s") % {"reason": reason}
@@ -119,4 +130,64 @@ def plan_step_notify(plan: RectificationPlan, transition: str, actor: Actor, rea
         kind=NotificationKind.PLAN,
         message=message,
         link=reverse("web:plan", args=[plan.assignment_id]),
+    )
+
+
+REQUEST_MESSAGES = {
+    "submit": (gettext_lazy("%(unit)s对问题“%(title)s”提出%(kind)s，请审批：%(reason)s"), "office"),
+    "approve": (gettext_lazy("问题“%(title)s”的%(kind)s已批准：%(reason)s"), "unit"),
+    "refuse": (gettext_lazy("问题“%(title)s”的%(kind)s未获批准：%(reason)s"), "unit"),
+    "withdraw": (gettext_lazy("%(unit)s撤回了问题“%(title)s”的%(kind)s。"), "office"),
+}
+
+
+def request_step_notify(request: ChangeRequest, transition: str, actor: Actor, reason: str) -> None:
+    """The office hears of a request made or withdrawn; the unit of the decision."""
+    if transition not in REQUEST_MESSAGES:
+        return
+    template, audience = REQUEST_MESSAGES[transition]
+    problem = request.problem
+    unit = problem.assignment.unit
+    message = str(template) % {
+        "unit": unit.name,
+        "title": problem.title,
+        "kind": request.get_kind_display(),
+        "reason": reason,
+    }
+    recipients = {u.pk: u for u in (unit_liaisons(unit) if audience == "unit" else office_users())}
+    if audience == "unit" and request.requested_by is not None:
+        recipients.setdefault(request.requested_by.pk, request.requested_by)
+    notification_send(
+        recipients=[u for pk, u in recipients.items() if pk != getattr(actor, "pk", None)],
+        kind=NotificationKind.REQUEST,
+        message=message,
+        link=reverse("web:problem", args=[problem.pk]) + f"#request-{request.pk}",
+    )
+
+
+def report_step_notify(
+    report: RectificationReport, transition: str, actor: Actor, reason: str
+) -> None:
+    """报送 tells the office; 接收 and 退回 (with the reason and the new due date) the unit."""
+    unit = report.assignment.unit
+    if transition == "submit":
+        recipients = office_users()
+        message = _("%(unit)s报送了整改情况报告，请审阅。") % {"unit": unit.name}
+    elif transition == "receive":
+        recipients = unit_liaisons(unit)
+        message = _("整改情况报告已被巡察办接收。")
+    elif transition == "return":
+        recipients = unit_liaisons(unit)
+        due = report.due_date.isoformat() if report.due_date else ""
+        message = _("整改情况报告被退回：%(reason)s。请于%(due)s前重新报送。") % {
+            "reason": reason,
+            "due": due,
+        }
+    else:
+        return
+    notification_send(
+        recipients=[u for u in recipients if actor is None or u.pk != getattr(actor, "pk", None)],
+        kind=NotificationKind.REPORT,
+        message=message,
+        link=reverse("web:report", args=[report.assignment_id]),
     )

@@ -8,6 +8,7 @@ class RectificationConfig(AppConfig):
     verbose_name = _("整改")
 
     def ready(self) -> None:
+        from xuncha.rectification import requests  # noqa: F401  (its workflow, for history)
         from xuncha.rectification.deadlines import register
 
         register()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xuncha.core.models import Role, StatusChange
@@ -15,9 +18,15 @@ from xuncha.rectification.models import (
     PlanStatus,
     ProgressReport,
     RectificationPlan,
+    RectificationReport,
+    ReportFile,
 )
+from xuncha.rectification.workflow import closing_requester_id
 from xuncha.rounds.access import liaison_unit_ids, unit_ids_for_user
 from xuncha.rounds.models import Assignment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def evidence_for_user(user: Viewer) -> QuerySet[Evidence]:
@@ -133,6 +142,64 @@ def plan_events_for_assignment(assignment: Assignment) -> QuerySet[StatusChange]
     """The status changes of an assignment's plan, oldest first (none when not drafted)."""
     return (
         StatusChange.objects.filter(workflow="plan", scope=f"assignment:{assignment.pk}")
+        .select_related("actor__profile")
+        .order_by("at", "id")
+    )
+
+
+def closers_for(problem: Problem) -> list[User]:
+    """Who may close the problem awaiting closing: the active office accounts (a superuser is
+    the office too) other than the one who asked for closing, since nobody closes their own
+    request (four eyes). Empty: a second office account is needed before it can be closed."""
+    office = Q(role_grants__role=Role.OFFICE) | Q(is_superuser=True)
+    closers = get_user_model().objects.filter(office, is_active=True)
+    requester = closing_requester_id(problem)
+    if requester is not None:
+        closers = closers.exclude(pk=requester)
+    return list(closers.select_related("profile").distinct().order_by("pk"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The rectification report (整改情况报告)
+
+
+def reports_for_user(user: Viewer) -> QuerySet[RectificationReport]:
+    """The rectification reports of the units the user may see."""
+    reports = RectificationReport.objects.select_related(
+        "assignment__unit", "assignment__round", "assignment__group"
+    )
+    scope = unit_ids_for_user(user)
+    if scope is not None:
+        reports = reports.filter(assignment__unit_id__in=scope)
+    return reports
+
+
+def get_report_for_assignment(user: Viewer, assignment: Assignment) -> RectificationReport | None:
+    """The report of an assignment the caller reached through a scoped selector, if drafted."""
+    return reports_for_user(user).filter(assignment=assignment).first()
+
+
+def report_files_for_user(user: Viewer) -> QuerySet[ReportFile]:
+    """Attachments of the reports the user may see."""
+    files = ReportFile.objects.select_related("report__assignment", "uploaded_by__profile")
+    scope = unit_ids_for_user(user)
+    if scope is not None:
+        files = files.filter(report__assignment__unit_id__in=scope)
+    return files
+
+
+def get_report_file_for_user(user: Viewer, pk: int) -> ReportFile:
+    """The attachment, or 404 when the user may not see its unit."""
+    try:
+        return report_files_for_user(user).get(pk=pk)
+    except ReportFile.DoesNotExist:
+        raise Http404 from None
+
+
+def report_events_for_assignment(assignment: Assignment) -> QuerySet[StatusChange]:
+    """The status changes of an assignment's report, oldest first (none when not drafted)."""
+    return (
+        StatusChange.objects.filter(workflow="report", scope=f"assignment:{assignment.pk}")
         .select_related("actor__profile")
         .order_by("at", "id")
     )

@@ -1,4 +1,5 @@
-"""The workflows of rectification: problems, their measures and the unit's plan, as data.
+"""The workflows of rectification: problems, their measures, the unit's plan and its
+rectification report (整改情况报告), as data.
 
 Each table row reads: from which statuses, the move, to which status, who may make it, the
 guards it needs. The parts a person plays come from ``rounds.access.acting_roles`` (the office,
@@ -9,6 +10,7 @@ the verdict service vouches for (:data:`~xuncha.core.workflow.VISITING_GROUP`). 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -28,7 +30,12 @@ from xuncha.core.workflow import (
 )
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
 from xuncha.findings.services import bump_version, problem_scope
-from xuncha.rectification.models import PlanStatus, RectificationPlan
+from xuncha.rectification.models import (
+    PlanStatus,
+    RectificationPlan,
+    RectificationReport,
+    ReportStatus,
+)
 from xuncha.rectification.plans import plan_gaps
 from xuncha.rounds.access import acting_roles, is_group_member
 from xuncha.rounds.models import Group
@@ -86,6 +93,29 @@ HAS_EVIDENCE = Guard(
     _("尚未上传佐证材料，不能申请销号。"),
     lambda problem, situation: problem.evidence.exists(),
 )
+
+
+def _measures_without_evidence(problem: Problem) -> list[int]:
+    """The ordinals of the problem's measures with no evidence file of their own, when the
+    round asks each measure for its own (``Round.evidence_per_measure``); else none."""
+    if not problem.assignment.round.evidence_per_measure:
+        return []
+    return list(
+        problem.measures.filter(evidence__isnull=True)
+        .order_by("ordinal")
+        .values_list("ordinal", flat=True)
+        .distinct()
+    )
+
+
+EVIDENCE_PER_MEASURE = Guard(
+    "evidence_per_measure",
+    _("本轮要求每项措施都有佐证材料：第%(ordinals)s项措施尚无佐证材料，不能申请销号。"),
+    lambda problem, situation: not _measures_without_evidence(problem),
+    values=lambda problem: {
+        "ordinals": "、".join(str(n) for n in _measures_without_evidence(problem))
+    },
+)
 FOUR_EYES = Guard(
     "four_eyes",
     _("申请销号的人不能自己销号，须由另一名人员审核。"),
@@ -129,7 +159,12 @@ PROBLEM = Workflow(
             P.CLOSING_REQUESTED,
             _("申请销号"),
             UNIT_OR_OFFICE,
-            guards=(HAS_MEASURES, MEASURES_DONE, HAS_EVIDENCE),
+            guards=(HAS_MEASURES, MEASURES_DONE, HAS_EVIDENCE, EVIDENCE_PER_MEASURE),
+            confirm=_(
+                "申请销号后，整改措施即锁定，不能再报告进展或变更措施状态；"
+                "巡察办将收到通知并审核，审核通过即销号，不通过则退回再整改。"
+                "申请人不能自己销号。"
+            ),
         ),
         Transition(
             "return",
@@ -146,6 +181,11 @@ PROBLEM = Workflow(
             _("销号"),
             OFFICE,
             guards=(FOUR_EYES,),
+            confirm=_(
+                "销号后，问题即为“已销号”：整改时限不再预警，措施不能再变更"
+                "（长期坚持的问题仍须定期报告进展），并将通知被巡察单位。"
+                "如需恢复整改，须由巡察办填写理由重新打开。"
+            ),
         ),
         Transition(
             "reopen", reached(P.CLOSED), P.IN_PROGRESS, _("重新打开"), OFFICE, reason_required=True
@@ -230,6 +270,13 @@ PROBLEM_OPEN = Guard(
 )
 
 
+HAS_REPORT = Guard(
+    "has_report",
+    _("该措施尚无整改进展报告：须先报告完成情况，才能标记为已完成。"),
+    lambda measure, situation: measure.reports.exists(),
+)
+
+
 def measure_roles(actor: Actor, measure: Measure, context: Mapping[str, Any]) -> frozenset[str]:
     return acting_roles(actor, measure.problem.assignment)
 
@@ -274,7 +321,7 @@ MEASURE = Workflow(
             M.DONE,
             _("完成"),
             UNIT_OR_OFFICE,
-            guards=(PROBLEM_OPEN,),
+            guards=(PROBLEM_OPEN, HAS_REPORT),
         ),
         Transition(
             "reopen",
@@ -350,13 +397,90 @@ PLAN = Workflow(
 )
 
 
+# ---------------------------------------------------------------------------------------------
+# The rectification report (整改情况报告)
+
+R = ReportStatus
+
+
+def _report_has_content(report: RectificationReport, situation: Situation) -> bool:
+    # A report not yet drafted has no files to look at (the page asks as the draft it would be).
+    return bool(report.text.strip()) or (report.pk is not None and report.files.exists())
+
+
+REPORT_HAS_CONTENT = Guard(
+    "report_has_content",
+    _("报告正文为空且没有附件，不能报送。"),
+    _report_has_content,
+)
+
+
+def due_date_refusal(due_date: dt.date | None, *, today: dt.date, required: bool) -> str:
+    """Why the new due date a return sets will not do, or an empty string.
+
+    Returning the report, the office must set when it is due again; returning the plan, it may.
+    The date is after ``today``: a return never sets a deadline already missed.
+    """
+    if due_date is None:
+        return str(_("退回时须确定重新报送时限。")) if required else ""
+    if due_date <= today:
+        return str(_("重新报送时限须晚于今天（%(today)s）。")) % {"today": today.isoformat()}
+    return ""
+
+
+def report_roles(
+    actor: Actor, report: RectificationReport, context: Mapping[str, Any]
+) -> frozenset[str]:
+    return acting_roles(actor, report.assignment)
+
+
+def _report_clocks(applied: Applied) -> None:
+    """Submitting stops the report's clock; a return starts it again on the new due date."""
+    report = applied.subject
+    clocks_changed(actor=applied.situation.actor, source="report", ids=[report.assignment_id])
+
+
+REPORT = Workflow(
+    name="report",
+    model=RectificationReport,
+    statuses=ReportStatus,
+    roles_of=report_roles,
+    scope=lambda report: f"assignment:{report.assignment_id}",
+    related=("assignment__group", "assignment__unit"),
+    after=(_report_clocks,),
+    transitions=[
+        Transition(
+            "submit",
+            reached(R.DRAFT, R.RETURNED),
+            R.SUBMITTED,
+            _("报送整改情况报告"),
+            UNIT_OR_OFFICE,
+            guards=(REPORT_HAS_CONTENT,),
+        ),
+        Transition("receive", reached(R.SUBMITTED), R.RECEIVED, _("接收报告"), OFFICE),
+        # The new due date comes with the move (``changes={"due_date": …}``), checked by
+        # ``due_date_refusal`` in the service.
+        Transition(
+            "return",
+            reached(R.SUBMITTED),
+            R.RETURNED,
+            _("退回报告"),
+            OFFICE,
+            reason_required=True,
+        ),
+    ],
+)
+
+
 __all__ = [
     "CLOSING_REQUESTS",
     "MEASURE",
     "PLAN",
     "PROBLEM",
+    "REPORT",
     "VERDICT_MOVES",
     "VERDICT_STEPS",
     "RulingVisit",
     "closing_requester_id",
+    "due_date_refusal",
 ]

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from django.db.models import (
     Case,
     CharField,
     Count,
+    F,
     Min,
     OuterRef,
     Q,
@@ -48,7 +47,6 @@ from xuncha.rounds.models import Group, Round, Unit
 from xuncha.text.notice import (
     ESTIMATE_QUALIFIERS,
     LOWER_BOUND_QUALIFIERS,
-    MONEY_CATEGORIES,
     MONEY_OTHER,
     AccountabilityTotal,
     MoneyTotal,
@@ -158,22 +156,11 @@ def basically_done_q() -> Q:
 
 
 def money_category() -> Case:
-    """The category of a money outcome in SQL, from the keyword table of ``text.notice``."""
+    """The category of a money outcome in SQL: the one read from its clause when the outcome
+    was stored (``Outcome.money_category``), 其他 when none was."""
     return Case(
-        *(
-            When(
-                reduce(
-                    or_,
-                    (
-                        Q(subject__contains=keyword) | Q(source_text__contains=keyword)
-                        for keyword in keywords
-                    ),
-                ),
-                then=Value(category),
-            )
-            for category, keywords in MONEY_CATEGORIES
-        ),
-        default=Value(MONEY_OTHER),
+        When(money_category="", then=Value(MONEY_OTHER)),
+        default=F("money_category"),
         output_field=CharField(),
     )
 
@@ -183,8 +170,10 @@ def notice_totals(problems: QuerySet[Problem]) -> NoticeTotals:
 
     Fed back: every problem. Closed: 已销号. Basically done: see :func:`basically_done_q`.
     Not done: the rest. Money: the sum of ``amount`` of money outcomes by category. People:
-    the sum of ``Accountability.people`` by kind, and the facts without a number. Rules: the
-    sum of ``Regulation.count`` and the distinct named titles in the order first recorded.
+    the sum of ``Accountability.people`` by kind and by the count a row is a part of (其中…),
+    and the facts without a number; :class:`NoticeTotals` adds up only the rows that stand on
+    their own. Rules: the sum of ``Regulation.count`` and the distinct named titles in the
+    order first recorded.
     """
     ids = problems.order_by().values("pk")
     by_unit = [
@@ -217,9 +206,11 @@ def notice_totals(problems: QuerySet[Problem]) -> NoticeTotals:
         )
         .order_by("category")
     )
+    # By kind and by the count a part belongs to (其中…): the notice adds up only what stands
+    # on its own, so nobody is counted twice.
     accountability = (
         Accountability.objects.filter(measure__problem_id__in=ids)
-        .values("kind")
+        .values("kind", "kinds", "part_of__kind", "part_of__kinds")
         .annotate(
             people_total=Sum("people"),
             unnumbered=Count("id", filter=Q(people__isnull=True)),
@@ -254,7 +245,11 @@ def notice_totals(problems: QuerySet[Problem]) -> NoticeTotals:
         ),
         accountability=tuple(
             AccountabilityTotal(
-                kind=row["kind"], people=row["people_total"] or 0, unnumbered=row["unnumbered"]
+                kind=row["kind"],
+                people=row["people_total"] or 0,
+                unnumbered=row["unnumbered"],
+                kinds=tuple(row["kinds"] or (row["kind"],)),
+                within=_part_of(row["part_of__kind"], row["part_of__kinds"]),
             )
             for row in accountability
         ),
@@ -262,6 +257,13 @@ def notice_totals(problems: QuerySet[Problem]) -> NoticeTotals:
         regulation_titles=tuple(titles),
         by_unit=tuple(by_unit),
     )
+
+
+def _part_of(kind: str | None, kinds: list[str] | None) -> tuple[str, ...]:
+    """The kinds of the count a row is a part of; () when the row stands on its own."""
+    if kind is None:
+        return ()
+    return tuple(kinds or (kind,))
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,10 @@ PUBLICATION = Workflow(
             _("发布"),
             reached(Role.OFFICE),
             guards=(HAS_TEXT,),
+            confirm=_(
+                "发布后，已保存的稿件即成为正式发布的文本，不能再修改或撤回；"
+                "凡能查看该范围的人员都可以阅读和下载。通报所列数字以发布时的数据为准。"
+            ),
         ),
     ],
 )

@@ -33,6 +33,11 @@ class Round(models.Model):
         blank=True,
         help_text=_("What an imported digest's introduction states (groups, units, batch …)."),
     )
+    evidence_per_measure = models.BooleanField(
+        _("每项措施须有佐证材料"),
+        default=False,
+        help_text=_("申请销号前，每项已完成的整改措施都须有自己的佐证材料。"),
+    )
 
     class Meta:
         ordering = ["-start_date", "name"]

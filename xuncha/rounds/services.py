@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from xuncha.clocks.services import clocks_changed
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.permissions import Actor
+from xuncha.core.models import Role
+from xuncha.core.permissions import Actor, has_role
 from xuncha.rounds.models import Assignment, Group, Round, Unit
 
 
@@ -24,6 +26,27 @@ def round_get_or_create(*, actor: Actor, name: str, **fields: Any) -> tuple[Roun
         actor=actor, action="round.create", instance=round_, before=None, after=snapshot(round_)
     )
     return round_, True
+
+
+ROUND_SETTINGS = ["evidence_per_measure"]
+
+
+@transaction.atomic
+def round_settings_update(*, actor: Actor, round_: Round, evidence_per_measure: bool) -> Round:
+    """Set how the office runs a round's closing: whether each finished measure needs its own
+    evidence file before its problem may ask for closing. The office only."""
+    if actor is not None and not has_role(actor, Role.OFFICE):
+        raise PermissionError(_("只有巡察办可以修改轮次设置。"))
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    before = snapshot(locked, ROUND_SETTINGS)
+    locked.evidence_per_measure = evidence_per_measure
+    locked.save(update_fields=ROUND_SETTINGS)
+    after = snapshot(locked, ROUND_SETTINGS)
+    if before != after:
+        audit_record(
+            actor=actor, action="round.settings", instance=locked, before=before, after=after
+        )
+    return locked
 
 
 @transaction.atomic

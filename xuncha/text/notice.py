@@ -7,6 +7,8 @@ counts, and writes the notice in the office's words, e.g.
     反馈问题697个，完成整改688个，基本完成4个，未完成5个，总体完成率98.71%
 
 The completion rate counts 完成 (closed) only: 基本完成 is shown beside it, never inside it.
+Likewise each person held to account is counted once: a count's parts (其中…) break it down
+and are never added to it, and talks (约谈, 提醒谈话) are given beside the 追责问责 total.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from xuncha.text._numbers import clause_start
+from xuncha.text.outcomes import BESIDE_ACCOUNTABILITY, UMBRELLA_KIND
 
 __all__ = [
     "ESTIMATE_QUALIFIERS",
@@ -26,10 +31,14 @@ __all__ = [
     "MoneyTotal",
     "NoticeTotals",
     "UnitTotal",
+    "accountability_sentence",
+    "beside_accountability_lines",
     "classify_money",
     "completion_rate",
     "format_money",
     "format_rate",
+    "held_to_account",
+    "money_category_at",
     "money_sentence",
     "render_notice",
     "totals_line",
@@ -42,7 +51,7 @@ __all__ = [
 # amounts that name no action of their own fall to "found" through 违规 or 发放.
 MONEY_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("seized", ("查扣", "扣押", "冻结", "查封", "没收")),
-    ("refunded", ("清退", "退还", "退回", "追缴", "收回", "追回", "返还", "挽回")),
+    ("refunded", ("清退", "退还", "退回", "追缴", "收缴", "收回", "追回", "返还", "挽回")),
     ("reduced", ("减免", "节约", "节省", "压减", "降低")),
     ("donated", ("捐款", "捐赠", "捐助", "捐资")),
     ("found", ("查处", "查出", "发现", "违规发放", "违规", "超标", "虚报")),
@@ -67,6 +76,17 @@ _CENT = Decimal("0.01")
 _WAN = Decimal(10_000)
 _YI = Decimal(100_000_000)
 _TITLES_NAMED = 10
+
+
+def money_category_at(text: str, start: int, end: int, subject: str = "") -> str:
+    """The category of the amount written at ``text[start:end]``: from its subject when that
+    names an action, else from the words of its clause before it (a subject may lose its verb
+    at a 的: 追回违规使用的医保基金 → 医保基金), else from its own text."""
+    for words in (subject, text[clause_start(text, start) : start], text[start:end]):
+        category = classify_money(words)
+        if category != MONEY_OTHER:
+            return category
+    return MONEY_OTHER
 
 
 def classify_money(text: str) -> str:
@@ -105,11 +125,45 @@ class MoneyTotal:
 
 @dataclass(frozen=True)
 class AccountabilityTotal:
-    """People held to account by one kind of sanction, and the facts that gave no number."""
+    """People of one kind of sanction, and the facts that gave no number.
+
+    ``kind`` is the kind, or the label of several kinds sharing one count ("提醒谈话、批评教育
+    等"); ``kinds`` lists the kinds it names (empty: ``kind`` alone). ``within`` lists the kinds
+    of the count these people are a part of (其中…), and is empty for people counted on their
+    own: a part breaks its count down and is never added to a total.
+    """
 
     kind: str
     people: int
     unnumbered: int = 0
+    kinds: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """The kinds the count names."""
+        return self.kinds or (self.kind,)
+
+
+def held_to_account(kinds: tuple[str, ...]) -> bool:
+    """Whether a count of these kinds belongs in the 追责问责 total: none of them is a talk
+    (约谈, 提醒谈话) that a notice gives beside it. A count shared by a talk and a sanction
+    cannot be split without guessing, so it is given beside the total as written."""
+    return not set(kinds) & BESIDE_ACCOUNTABILITY
+
+
+def _merged(items: list[AccountabilityTotal]) -> tuple[AccountabilityTotal, ...]:
+    """People and unnumbered facts added up by kind, in the order the kinds first appear."""
+    by_kind: dict[str, AccountabilityTotal] = {}
+    for item in items:
+        known = by_kind.get(item.kind)
+        by_kind[item.kind] = AccountabilityTotal(
+            item.kind,
+            item.people + (known.people if known else 0),
+            item.unnumbered + (known.unnumbered if known else 0),
+            item.named,
+        )
+    return tuple(by_kind.values())
 
 
 @dataclass(frozen=True)
@@ -156,7 +210,45 @@ class NoticeTotals:
 
     @property
     def people_held_to_account(self) -> int:
-        return sum(item.people for item in self.accountability)
+        """共追责问责…人（次）: the counts that stand on their own, of kinds held to account.
+
+        Never their parts (其中…, already inside their count) nor the talks given beside it.
+        """
+        return sum(item.people for item in self._held())
+
+    @property
+    def accountability_unnumbered(self) -> int:
+        """Facts of people held to account that state no number."""
+        return sum(item.unnumbered for item in self._held())
+
+    @property
+    def accountability_by_kind(self) -> tuple[AccountabilityTotal, ...]:
+        """The total's breakdown (其中…): people by kind, from the counts of one kind that
+        stand on their own and from the parts of counts held to account."""
+        return _merged(
+            [
+                item
+                for item in self.accountability
+                if (item.within and held_to_account(item.within))
+                or (not item.within and held_to_account(item.named) and item.kind != UMBRELLA_KIND)
+            ]
+        )
+
+    @property
+    def beside_accountability(self) -> tuple[AccountabilityTotal, ...]:
+        """Talks (约谈, 提醒谈话) counted on their own, given beside the 追责问责 total."""
+        return _merged(
+            [
+                item
+                for item in self.accountability
+                if not item.within and not held_to_account(item.named)
+            ]
+        )
+
+    def _held(self) -> list[AccountabilityTotal]:
+        return [
+            item for item in self.accountability if not item.within and held_to_account(item.named)
+        ]
 
     def money_of(self, category: str) -> Decimal:
         """The sum of one category (zero when the scope has none)."""
@@ -192,7 +284,14 @@ class NoticeTotals:
                 for item in data.get("money", [])
             ),
             accountability=tuple(
-                AccountabilityTotal(**item) for item in data.get("accountability", [])
+                AccountabilityTotal(
+                    kind=item["kind"],
+                    people=item["people"],
+                    unnumbered=item.get("unnumbered", 0),
+                    kinds=tuple(item.get("kinds", ())),
+                    within=tuple(item.get("within", ())),
+                )
+                for item in data.get("accountability", [])
             ),
             regulations=data.get("regulations", 0),
             regulation_titles=tuple(data.get("regulation_titles", ())),
@@ -268,17 +367,45 @@ def money_sentence(totals: NoticeTotals) -> str:
 
 
 def accountability_sentence(totals: NoticeTotals) -> str:
-    """追责问责：共追责问责28人，其中批评教育9人、…; 另有1处未写明人数. "" when there is none."""
-    if not totals.accountability:
+    """追责问责：共追责问责36人（次），其中诫勉谈话9人（次）、…、未写明方式3人（次）；另有1处
+    追责问责未写明人数. "" when there is none.
+
+    The breakdown names the kinds the texts give; people whose kind no text gives are
+    未写明方式, never put under a kind. Parts written in 人次 may add up to more than the
+    people of their count, and then no remainder is given.
+    """
+    total = totals.people_held_to_account
+    unnumbered = totals.accountability_unnumbered
+    if not total and not unnumbered:
         return ""
-    counted = [item for item in totals.accountability if item.people]
-    unnumbered = sum(item.unnumbered for item in totals.accountability)
-    sentence = f"追责问责：共追责问责{totals.people_held_to_account}人（次）"
-    if counted:
-        sentence += "，其中" + "、".join(f"{item.kind}{item.people}人（次）" for item in counted)
+    sentence = f"追责问责：共追责问责{total}人（次）"
+    parts = [item for item in totals.accountability_by_kind if item.people]
+    if parts:
+        # a count shared by several kinds is quoted, so that its 、 do not read as the list's
+        named = [
+            f"“{item.kind}”{item.people}人（次）"
+            if len(item.named) > 1
+            else f"{item.kind}{item.people}人（次）"
+            for item in parts
+        ]
+        rest = total - sum(item.people for item in parts)
+        if rest > 0:
+            named.append(f"未写明方式{rest}人（次）")
+        sentence += "，其中" + "、".join(named)
     if unnumbered:
         sentence += f"；另有{unnumbered}处追责问责未写明人数"
     return sentence + "。"
+
+
+def beside_accountability_lines(totals: NoticeTotals) -> list[str]:
+    """约谈：66人（次），不计入追责问责人数. One line per kind given beside the total."""
+    lines = []
+    for item in totals.beside_accountability:
+        counted = [f"{item.people}人（次）"] if item.people else []
+        if item.unnumbered:
+            counted.append(f"另有{item.unnumbered}处未写明人数")
+        lines.append(f"{item.kind}：{'，'.join(counted)}，不计入追责问责人数。")
+    return lines
 
 
 def regulations_sentence(totals: NoticeTotals) -> str:
@@ -295,7 +422,7 @@ def regulations_sentence(totals: NoticeTotals) -> str:
 
 def render_notice(totals: NoticeTotals, *, scope: str, as_of: dt.date) -> str:
     """The notice's text: the totals line, each unit's (when several), then money,
-    accountability and rules when any.
+    accountability (with the talks given beside it) and rules when any.
 
     ``scope`` names what is counted ("十三届市委第八轮巡察" or "市委第一巡察组巡察的"),
     ``as_of`` the day the figures were read. Paragraphs are separated by a blank line, and
@@ -315,6 +442,7 @@ def render_notice(totals: NoticeTotals, *, scope: str, as_of: dt.date) -> str:
         *unit_lines(totals),
         money_sentence(totals),
         accountability_sentence(totals),
+        *beside_accountability_lines(totals),
         regulations_sentence(totals),
     ]
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)

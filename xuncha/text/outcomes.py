@@ -7,7 +7,7 @@ keep modules small. Pure Python, no Django.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xuncha.text._numbers import (
     CLAUSE_BREAKS,
@@ -22,20 +22,27 @@ from xuncha.text._numbers import (
 
 @dataclass(frozen=True)
 class AccountabilityFact:
-    """People held to account by one kind of sanction, as the text states it.
+    """People held to account by one kind of sanction (or several sharing one count), as stated.
 
-    ``people`` is None when the text names the sanction without a count
-    ("对有关人员予以问责"); ``unit`` is the measure word (名, 人, 人次, 位) or "".
+    ``kind`` is the kind ("诫勉谈话"); for a count shared by several kinds ("谈话提醒、批评教育等
+    其他处理406人") it is a label naming them all ("提醒谈话、批评教育等", 等 kept when the text
+    says the count covers kinds it does not name). ``kinds`` lists every kind the count names,
+    only ever kinds written in the text. ``people`` is None when the text names the sanction
+    without a count ("对有关人员予以问责"); ``unit`` is the measure word (名, 人, 人次, 位) or "".
+    ``part_of`` is the index, in the tuple :func:`find_accountability` returns, of the count
+    this one is a part of ("追责问责3人，其中诫勉谈话1人": the 诫勉谈话 fact points at the
+    追责问责 one), or None when it stands on its own: a part breaks its parent down by kind and
+    is never added to it.
     """
 
-    kind: (
-        str  # 追责问责, 批评教育, 书面检查, 诫勉谈话, 提醒谈话, 通报批评, 组织处理, 党纪政务处分 …
-    )
+    kind: str
+    kinds: tuple[str, ...]
     people: int | None
     unit: str
     text: str
     start: int
     end: int
+    part_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ _SANCTIONS: dict[str, str] = {
     "诫勉": "诫勉谈话",
     "提醒谈话": "提醒谈话",
     "谈话提醒": "提醒谈话",
+    "约谈": "约谈",
     "通报批评": "通报批评",
     "组织处理": "组织处理",
     "党纪政务处分": "党纪政务处分",
@@ -78,61 +86,99 @@ _SANCTIONS: dict[str, str] = {
     "政务处分": "政务处分",
     "政纪处分": "政务处分",
 }
-_UMBRELLA = "追责问责"  # the heading under which the specific kinds are usually listed
+UMBRELLA_KIND = "追责问责"  # the heading under which the specific kinds are usually listed
+# Talks that warn rather than sanction. A notice reports them beside the people held to
+# account (追责问责), on their own lines, never inside that total.
+BESIDE_ACCOUNTABILITY: frozenset[str] = frozenset({"约谈", "提醒谈话"})
+# Kinds reported only with a number of people: 约谈 is also a working method aimed at units
+# ("约谈了11家单位", "当日约谈"), and a mention of it alone holds nobody to account.
+_COUNTED_ONLY = frozenset({"约谈"})
+
 _SANCTION = re.compile(
     r"(?P<lead>责令(?:作出|写出)?)?(?P<kind>"
     + "|".join(sorted(_SANCTIONS, key=len, reverse=True))
     + ")(?!制|机制|条例|办法|规定|规则)"  # 问责制, 处分条例: the rule, not a sanction
 )
+# Kinds written as one list ("谈话提醒、批评教育") share the count after or before the list.
+_JOINER = re.compile("、|和|及|与|或|以及")
+_PERSONS = "责任人|负责人|人员|干部|党员|同志|职工"
 _PEOPLE = rf"{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?P<unit>人次|名|人|位)"
+# After the kind: "等其他处理" (等: the count covers kinds the text does not name), then whom
+# ("执法人员", "负有责任的学校负责人", at most a few words ending in a word for people).
+_NOT_IN_WHOM = re.escape(CLAUSE_BREAKS) + "、：:（）()后0-9０-９"
 _PEOPLE_AFTER = re.compile(
-    rf"(?:共|了)?(?:相关)?(?:责任人|人员|干部|党员|同志)?(?:共|了)?{_PEOPLE}"
+    r"(?P<others>等)?(?:其他|其它)?(?:方式|形式)?(?:处理|处置)?(?:共|了)?"
+    rf"(?:[^{_NOT_IN_WHOM}]{{0,10}}?(?:{_PERSONS}))?(?:共|了)?{_PEOPLE}"
 )
 _PEOPLE_BEFORE = re.compile(_PEOPLE)
 _JOINED_COUNTS = re.compile(r"[^0-9０-９]{0,8}(?:和|及|与)")
 _PEOPLE_REACH = 30  # how far before a sanction its count may stand (对3名干部予以…)
+# "追责问责3人，其中诫勉谈话1人": what follows 其中 breaks the count down. The breakdown runs
+# to the end of the sentence, or of the bracket 其中 opened, or to a clause that starts anew.
+_BREAKDOWN = re.compile(r"(?:[（(]次[）)])?[，,：:\s]*(?P<bracket>[（(])?其中")
+_BREAKDOWN_END = re.compile(r"[。；;！!？?\n]|[，,](?:另|同时|此外|还|并)")
 
 
 def find_accountability(text: str) -> tuple[AccountabilityFact, ...]:
     """Every sanction the text reports, with its number of people when it states one.
 
     Deterministic rules: a count right after the sanction (批评教育4人次) wins over one before it
-    in the same clause (对3名干部予以追责问责). Mentions without a count are kept once per
-    kind, and dropped when the same kind is counted elsewhere in the text; a bare 追责问责 is
-    also dropped as soon as any sanction is counted, since it is then the heading of those.
-    Nothing inside “…” or 《…》 is read.
+    in the same clause (对3名干部予以追责问责). Kinds written as one list share one count
+    ("谈话提醒、批评教育等其他处理406人" is one fact naming both). Counts after 其中 are parts of
+    the count before it, which they break down by kind. Mentions without a count are kept once
+    per kind, and dropped when the same kind is counted elsewhere in the text; a bare 追责问责
+    is also dropped as soon as any sanction is counted, since it is then the heading of those;
+    a bare 约谈 is never kept. Nothing inside “…” or 《…》 is read.
     """
     masked = mask_quoted(text)
     facts: list[AccountabilityFact] = []
-    floor = 0  # a count before a sanction may not reach back past the previous fact
-    for match in _SANCTION.finditer(masked):
-        fact = _counted_after(text, masked, match) or _counted_before(text, masked, match, floor)
-        if fact is None:
-            start, end = match.start(), match.end()
-            fact = AccountabilityFact(
-                _SANCTIONS[match["kind"]], None, "", text[start:end], start, end
+    for run in _runs(masked):
+        # a count before a sanction may not reach back past the previous fact
+        shared = _sanctions_counted(text, masked, run, facts[-1].end if facts else 0)
+        if shared is not None and len(run) > 1:
+            facts.append(shared)
+            continue
+        for match in run:
+            floor = facts[-1].end if facts else 0
+            facts.append(
+                _sanctions_counted(text, masked, [match], floor) or _mentioned(text, match)
             )
-        facts.append(fact)
-        floor = fact.end
-    return _without_repeated_mentions(facts)
+    return _with_parts(masked, _without_repeated_mentions(facts))
 
 
-def _counted_after(text: str, masked: str, match: re.Match[str]) -> AccountabilityFact | None:
-    people = _PEOPLE_AFTER.match(masked, match.end())
-    number = parse_number(people["num"]) if people else None
-    if people is None or number is None or number != int(number):
-        return None
-    start, end = match.start(), people.end()
-    kind = _SANCTIONS[match["kind"]]
-    return AccountabilityFact(kind, int(number), people["unit"], text[start:end], start, end)
+def _runs(masked: str) -> list[list[re.Match[str]]]:
+    """The sanctions in text order, those written as one list grouped together."""
+    runs: list[list[re.Match[str]]] = []
+    for match in _SANCTION.finditer(masked):
+        if runs and _JOINER.fullmatch(masked, runs[-1][-1].end(), match.start()):
+            runs[-1].append(match)
+        else:
+            runs.append([match])
+    return runs
 
 
-def _counted_before(
-    text: str, masked: str, match: re.Match[str], floor: int
+def _sanctions_counted(
+    text: str, masked: str, run: list[re.Match[str]], floor: int
 ) -> AccountabilityFact | None:
-    window_start = max(floor, clause_start(masked, match.start(), CLAUSE_BREAKS + "、"))
-    window_start = max(window_start, match.start() - _PEOPLE_REACH)
-    candidates = list(_PEOPLE_BEFORE.finditer(masked, window_start, match.start()))
+    """The fact of a run of kinds with the count after its last kind or before its first."""
+    kinds = tuple(dict.fromkeys(_SANCTIONS[match["kind"]] for match in run))
+    first, last = run[0].start(), run[-1].end()
+    after = _PEOPLE_AFTER.match(masked, last)
+    number = _whole(after["num"]) if after else None
+    if after is not None and number is not None:
+        return _fact(text, kinds, number, after["unit"], first, after.end(), bool(after["others"]))
+    before = _counted_before(masked, first, floor)
+    if before is None:
+        return None
+    number, unit, start = before
+    return _fact(text, kinds, number, unit, start, last, masked.startswith("等", last))
+
+
+def _counted_before(masked: str, position: int, floor: int) -> tuple[int, str, int] | None:
+    """(people, unit, start) of the count in the words before ``position``, if any."""
+    window_start = max(floor, clause_start(masked, position, CLAUSE_BREAKS + "、"))
+    window_start = max(window_start, position - _PEOPLE_REACH)
+    candidates = list(_PEOPLE_BEFORE.finditer(masked, window_start, position))
     if not candidates:
         return None
     # 对3名处级干部和5名科级干部进行…: counts joined by 和 add up
@@ -142,30 +188,79 @@ def _counted_before(
         if not joined or earlier["unit"] != chain[0]["unit"]:
             break
         chain.insert(0, earlier)
-    numbers = [parse_number(people["num"]) for people in chain]
-    if any(number is None or number != int(number) for number in numbers):
+    numbers = [_whole(people["num"]) for people in chain]
+    if any(number is None for number in numbers):
         return None
-    total = sum(int(number) for number in numbers if number is not None)
     first = chain[0].start()
     start = first - 1 if masked[first - 1 : first] == "对" else first
-    end = match.end()
-    kind = _SANCTIONS[match["kind"]]
-    return AccountabilityFact(kind, total, chain[0]["unit"], text[start:end], start, end)
+    return sum(number for number in numbers if number is not None), chain[0]["unit"], start
 
 
-def _without_repeated_mentions(facts: list[AccountabilityFact]) -> tuple[AccountabilityFact, ...]:
-    counted = {fact.kind for fact in facts if fact.people is not None}
+def _whole(written: str) -> int | None:
+    number = parse_number(written)
+    return int(number) if number is not None and number == int(number) else None
+
+
+def _fact(
+    text: str,
+    kinds: tuple[str, ...],
+    people: int | None,
+    unit: str,
+    start: int,
+    end: int,
+    others: bool = False,
+) -> AccountabilityFact:
+    kind = "、".join(kinds) + ("等" if others else "")
+    return AccountabilityFact(kind, kinds, people, unit, text[start:end], start, end)
+
+
+def _mentioned(text: str, match: re.Match[str]) -> AccountabilityFact:
+    return _fact(text, (_SANCTIONS[match["kind"]],), None, "", match.start(), match.end())
+
+
+def _without_repeated_mentions(facts: list[AccountabilityFact]) -> list[AccountabilityFact]:
+    counted = {kind for fact in facts if fact.people is not None for kind in fact.kinds}
+    sanctioned = bool(counted - BESIDE_ACCOUNTABILITY)
     kept: list[AccountabilityFact] = []
     mentioned: set[str] = set()
     for fact in facts:
         if fact.people is None:
-            if fact.kind in counted or fact.kind in mentioned:
+            if fact.kind in counted or fact.kind in mentioned or fact.kind in _COUNTED_ONLY:
                 continue
-            if fact.kind == _UMBRELLA and counted:
+            if fact.kind == UMBRELLA_KIND and sanctioned:
                 continue
             mentioned.add(fact.kind)
         kept.append(fact)
-    return tuple(kept)
+    return kept
+
+
+def _with_parts(masked: str, facts: list[AccountabilityFact]) -> tuple[AccountabilityFact, ...]:
+    """The facts, each one that stands in a counted fact's 其中 pointing at that fact."""
+    result: list[AccountabilityFact] = []
+    parent: int | None = None
+    until = 0
+    for fact in facts:
+        if parent is not None and fact.start < until:
+            result.append(replace(fact, part_of=parent))
+            continue
+        parent = None
+        breakdown = _BREAKDOWN.match(masked, fact.end) if fact.people is not None else None
+        if breakdown is not None:
+            parent, until = len(result), _breakdown_end(masked, breakdown)
+        result.append(fact)
+    return tuple(result)
+
+
+def _breakdown_end(masked: str, breakdown: re.Match[str]) -> int:
+    if breakdown["bracket"]:
+        depth = 1
+        for index in range(breakdown.end(), len(masked)):
+            depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(masked[index], 0)
+            if depth == 0 or masked[index] == "。":
+                return index
+        return len(masked)
+    end = _BREAKDOWN_END.search(masked, breakdown.end())
+    return end.start() if end else len(masked)
 
 
 # ---------------------------------------------------------------------------------------------

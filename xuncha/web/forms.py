@@ -14,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.clocks.models import WarningColour
+from xuncha.clocks.registry import subject_choices
 from xuncha.clocks.selectors import PAUSED
 from xuncha.core.forms import form_field
 from xuncha.core.permissions import Viewer
@@ -89,6 +90,11 @@ class LedgerFilterForm(forms.Form):
         choices=[("", _("全部预警")), *WarningColour.choices, (PAUSED, _("暂停计时"))],
         widget=ListSelect,
     )
+    deadline = forms.ChoiceField(
+        label=_("预警时限"),
+        required=False,
+        widget=ListSelect,
+    )
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,6 +115,11 @@ class LedgerFilterForm(forms.Form):
         }
         for name, options in choices.items():
             form_field(self, name, forms.TypedChoiceField).choices = options
+        # The kinds of deadline are those the apps registered (``clocks.registry``).
+        form_field(self, "deadline", forms.ChoiceField).choices = [
+            ("", _("全部时限")),
+            *subject_choices(),
+        ]
 
     def filters(self) -> dict[str, Any]:
         """The filters that validated (an invalid or out-of-scope value filters nothing)."""
@@ -125,6 +136,11 @@ class LedgerFilterForm(forms.Form):
         """The warning colour to filter by, when one validated."""
         self.is_valid()
         return getattr(self, "cleaned_data", {}).get("warning") or None
+
+    def deadline_kind(self) -> str | None:
+        """The kind of deadline ("measure", "report" …) a warning is about, to filter by."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("deadline") or None
 
 
 class DigestUploadForm(forms.Form):
@@ -190,3 +206,13 @@ class DigestConfirmForm(forms.Form):
             raise forms.ValidationError(_("文件过大，请重新上传。"))
         cleaned["data"] = data
         return cleaned
+
+
+class RoundSettingsForm(forms.Form):
+    """How the office runs a round's closing."""
+
+    evidence_per_measure = forms.BooleanField(
+        label=_("每项措施须有佐证材料"),
+        required=False,
+        help_text=_("申请销号前，每项已完成的整改措施都须有自己的佐证材料。"),
+    )

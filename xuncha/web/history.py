@@ -15,9 +15,12 @@ from django.utils.translation import gettext as _
 from xuncha.core.models import AuditEntry, StatusChange
 from xuncha.core.workflow import workflow_named
 from xuncha.findings.models import Measure
+from xuncha.rectification.models import ChangeRequest, RequestKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+REQUEST_KINDS = dict(RequestKind.choices)
 
 # Bookkeeping columns that say nothing to a reader of the history (row ids, storage paths,
 # computation times); the row's subject already names what they point at.
@@ -82,6 +85,9 @@ def action_label(action: str) -> str:
         "measure.update": _("修改整改措施"),
         "measure.delete": _("删除整改措施"),
         "plan.create": _("起草整改方案"),
+        "report.create": _("起草整改情况报告"),
+        "report.update": _("修改整改情况报告"),
+        "report_file.add": _("上传报告附件"),
         "progress.create": _("报告整改进展"),
         "evidence.add": _("上传佐证材料"),
         "comment.add": _("发表意见"),
@@ -181,6 +187,11 @@ def event_rows(changes: Iterable[StatusChange]) -> list[HistoryRow]:
     changes = list(changes)
     measure_ids = [c.subject_id for c in changes if c.workflow == "measure"]
     ordinals = dict(Measure.objects.filter(pk__in=measure_ids).values_list("pk", "ordinal"))
+    request_ids = [c.subject_id for c in changes if c.workflow == "change_request"]
+    request_kinds = {
+        pk: str(REQUEST_KINDS.get(kind, kind))
+        for pk, kind in ChangeRequest.objects.filter(pk__in=request_ids).values_list("pk", "kind")
+    }
     rows = []
     for change in changes:
         workflow = workflow_named(change.workflow)
@@ -195,6 +206,10 @@ def event_rows(changes: Iterable[StatusChange]) -> list[HistoryRow]:
             subject = _("第%(n)s项措施") % {"n": ordinal} if ordinal else _("已删除的措施")
         elif change.workflow == "plan":
             subject = _("整改方案")
+        elif change.workflow == "change_request":
+            subject = request_kinds.get(change.subject_id, _("变更申请"))
+        elif change.workflow == "report":
+            subject = _("整改情况报告")
         rows.append(
             HistoryRow(
                 at=change.at,

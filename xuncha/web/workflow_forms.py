@@ -75,9 +75,15 @@ class TransitionForm(forms.Form):
 
 
 class PlanTransitionForm(TransitionForm):
-    """A plan's step, with the plan version it was shown at (0 when not yet drafted)."""
+    """A plan's step, with the plan version it was shown at (0 when not yet drafted); a return
+    with the new due date the office sets (the page asks for it, the service checks it)."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    due_date = forms.DateField(label=_("重新报送时限"), required=False, widget=DATE_WIDGET)
+
+
+class ReportTransitionForm(PlanTransitionForm):
+    """A rectification report's step (报送, 接收, 退回 with a reason and the new due date)."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -114,6 +120,25 @@ class ProgressReportForm(forms.Form):
         kwargs.setdefault("prefix", f"progress-{measure.pk}")
         super().__init__(*args, **kwargs)
         self.measure = measure
+
+
+class ReportForm(OwnIdsForm):
+    """The rectification report's text and new attachments; ``and_submit`` when the user saves
+    and submits it at once (the button of that name: a control named ``submit`` would hide
+    the form's own ``submit()`` from scripts)."""
+
+    id_name = "report"
+
+    text = forms.CharField(
+        label=_("报告正文"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    # As ProgressReportForm.files: the metaclass takes the declared field off the class.
+    files = MultipleFileField(label=_("附件"), required=False)  # type: ignore[assignment]
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    and_submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class EvidenceForm(forms.Form):

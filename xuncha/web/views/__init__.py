@@ -18,7 +18,7 @@ from xuncha.web.views.importing import import_digest
 from xuncha.web.views.inbox import inbox, inbox_read
 from xuncha.web.views.ledger import ledger
 from xuncha.web.views.measures import measure_detail, measure_edit
-from xuncha.web.views.pages import assignment_detail, home, round_detail
+from xuncha.web.views.pages import assignment_detail, home, round_detail, round_settings
 from xuncha.web.views.plan import plan_detail, plan_step
 from xuncha.web.views.problem import problem_detail
 from xuncha.web.views.problem_actions import (
@@ -42,6 +42,18 @@ from xuncha.web.views.publications import (
     publication_list,
 )
 from xuncha.web.views.queue import queue
+from xuncha.web.views.report import (
+    report_detail,
+    report_edit,
+    report_file_download,
+    report_step,
+)
+from xuncha.web.views.requests import (
+    extension_request_view,
+    request_file_download,
+    request_step,
+    revision_request_view,
+)
 from xuncha.web.views.visit_work import score_add, survey_answers, survey_import, verdict_add
 from xuncha.web.views.visits import (
     re_feedback_view,
@@ -60,6 +72,7 @@ __all__ = [
     "digest_draft",
     "evidence_download",
     "evidence_upload",
+    "extension_request_view",
     "followup_create_view",
     "followup_detail",
     "followup_list",
@@ -89,7 +102,15 @@ __all__ = [
     "publication_refresh_view",
     "queue",
     "re_feedback_view",
+    "report_detail",
+    "report_edit",
+    "report_file_download",
+    "report_step",
+    "request_file_download",
+    "request_step",
+    "revision_request_view",
     "round_detail",
+    "round_settings",
     "score_add",
     "survey_answers",
     "survey_import",

@@ -24,13 +24,15 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     The measure counts come from one aggregate over this page's problems only, so the page
     costs the same whether the table holds a hundred problems or a hundred thousand. The
     warning colour (computed from the stored deadlines and today) is a SQL annotation: the
-    count leaves it out unless the colour is filtered on.
+    count leaves it out unless the colour is filtered on. Each row names the deadline its
+    warning is about (整改措施（第2项）, 整改情况报告 …) and its date.
     """
     form = LedgerFilterForm(request.GET or None, user=request.user)
     result = ledger_page(
         request.user,
         filters=form.filters(),
         warning=form.warning_colour(),
+        deadline_kind=form.deadline_kind(),
         page_number=request.GET.get("page"),
         today=timezone.localdate(),
     )
@@ -40,6 +42,7 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": [(p, result.progress.get(p.pk, empty)) for p in result.problems],
+        "warnings": result.warnings,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
     }
     partial = request.htmx and request.htmx.target == "ledger-results"

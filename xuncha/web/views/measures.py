@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xuncha.findings.models import Measure
 from xuncha.findings.selectors import get_measure_for_user
-from xuncha.findings.services import EditConflict, EditRefused, measure_update
+from xuncha.findings.services import EditConflict, EditRefused
+from xuncha.rectification.authority import measure_change, plan_edit_refusal
 from xuncha.rounds.access import may_edit_unit
 from xuncha.web.forms import MeasureForm
 from xuncha.web.views.common import AuthenticatedHttpRequest, refused
@@ -51,9 +52,8 @@ def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not may_edit_unit(request.user, problem.assignment.unit_id):
         raise Http404
     if request.method == "GET" and not may_edit_plan(request.user, problem):
-        return refused(
-            request, problem_anchor(measure), EditRefused(_("问题当前状态下整改措施不能再修改。"))
-        )
+        why = plan_edit_refusal(request.user, problem) or _("问题当前状态下整改措施不能再修改。")
+        return refused(request, problem_anchor(measure), EditRefused(why))
     status = 200
     if request.method == "GET":
         form = MeasureForm(
@@ -70,7 +70,7 @@ def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                measure_update(
+                measure_change(
                     actor=request.user,
                     measure=measure,
                     expected_version=data["expected_version"],

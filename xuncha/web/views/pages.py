@@ -9,9 +9,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from xuncha.clocks.models import WarningColour
 from xuncha.clocks.selectors import COLOURS as WARNING_COLOURS
+from xuncha.core.models import Role
+from xuncha.core.permissions import has_role
 from xuncha.findings.models import ProblemStatus
 from xuncha.findings.selectors import (
     WARNING_KEYS,
@@ -28,7 +32,9 @@ from xuncha.rounds.selectors import (
     get_round_for_user,
     rounds_for_user,
 )
-from xuncha.web.views.common import AuthenticatedHttpRequest, attach
+from xuncha.rounds.services import round_settings_update
+from xuncha.web.forms import RoundSettingsForm
+from xuncha.web.views.common import AuthenticatedHttpRequest, attach, done, refused
 from xuncha.web.views.queue import queue_sections
 
 
@@ -137,6 +143,11 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "totals": [totals[value] for value, _label in statuses],
         "total": totals["total"],
         "followups": followups_for_user(request.user).filter(round=round_).order_by("created_at"),
+        "settings_form": RoundSettingsForm(
+            initial={"evidence_per_measure": round_.evidence_per_measure}
+        )
+        if has_role(request.user, Role.OFFICE)
+        else None,
         "last_import": round_.digest_imports.order_by("-imported_at", "-id").first(),
         "warning_colours": [(c.value, c.label) for c in WarningColour],
         "warning_totals": {colour: totals[colour] for colour in WARNING_COLOURS},
@@ -155,3 +166,22 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         .order_by("ordinal")
     )
     return render(request, "web/assignment.html", {"assignment": assignment, "problems": problems})
+
+
+@login_required
+@require_POST
+def round_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office sets how a round's problems are closed (evidence per measure)."""
+    round_ = get_round_for_user(request.user, pk)
+    back = reverse("web:round", args=[round_.pk])
+    if not has_role(request.user, Role.OFFICE):
+        return refused(request, back, PermissionError(_("只有巡察办可以修改轮次设置。")))
+    form = RoundSettingsForm(request.POST)
+    if not form.is_valid():
+        return refused(request, back, ValueError(_("请求无效，请刷新页面后重试。")))
+    round_settings_update(
+        actor=request.user,
+        round_=round_,
+        evidence_per_measure=form.cleaned_data["evidence_per_measure"],
+    )
+    return done(request, back, _("轮次设置已保存。"))

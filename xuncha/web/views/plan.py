@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -57,6 +60,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "gaps": gaps,
         "actions": plan_actions(request.user, assignment, plan),
         "version": plan.version if plan else 0,
+        "tomorrow": timezone.localdate() + dt.timedelta(days=1),
         "events": plan_event_rows(plan_events_for_assignment(assignment)),
     }
     return render(request, "web/plan.html", context)
@@ -84,6 +88,9 @@ def plan_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             name=data["name"],
             reason=data["reason"],
             expected_version=data["expected_version"] or None,
+            due_date=data["due_date"],
+            # The page asks the office when the plan is due again (the service leaves it open).
+            due_date_required=True,
         )
     except REFUSALS as error:
         return refused(request, back, error)

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from xuncha.core.models import Role
@@ -28,8 +29,11 @@ from xuncha.findings.models import (
     RectificationKind,
 )
 from xuncha.findings.selectors import get_problem_for_user, problem_history
+from xuncha.findings.warnings import problem_deadlines
+from xuncha.rectification.authority import may_change_plan
 from xuncha.rectification.models import Evidence, ProgressReport
 from xuncha.rectification.selectors import (
+    closers_for,
     comments_for_problem,
     evidence_for_user,
     get_plan_for_assignment,
@@ -41,6 +45,8 @@ from xuncha.rounds.access import acting_roles, may_edit_unit
 from xuncha.web.forms import MeasureForm
 from xuncha.web.history import audit_rows, event_rows, plan_event_rows
 from xuncha.web.views.common import AuthenticatedHttpRequest
+from xuncha.web.views.report import report_summary
+from xuncha.web.views.request_rows import request_context
 from xuncha.web.workflow_forms import (
     CommentForm,
     EvidenceForm,
@@ -54,7 +60,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 WORKERS = {Role.UNIT, Role.OFFICE}
-LOCKED = {ProblemStatus.CLOSING_REQUESTED, ProblemStatus.CLOSED}
 
 
 @dataclass
@@ -67,17 +72,19 @@ class MeasureWork:
     reports: list[ProgressReport] = field(default_factory=list)
     progress_form: ProgressReportForm | None = None
     delete_form: MeasureDeleteForm | None = None
+    needs_report: bool = False
+    """The measure can be marked done only once a progress report says what was done."""
 
 
 def may_edit_plan(user: Actor, problem: Problem) -> bool:
     """Whether the user may change the problem's plan (kind, deadline, measures) now.
 
-    The same rule as the services': the unit and the office, and once closing is asked for,
-    the office only.
+    The services' own table (``rectification.authority.WHO_DECIDES``): the unit while it
+    proposes its plan, the office always.
     """
     if not may_edit_unit(user, problem.assignment.unit_id):
         return False
-    return problem.status not in LOCKED or Role.OFFICE in acting_roles(user, problem.assignment)
+    return may_change_plan(user, problem)
 
 
 def accepts_reports(problem: Problem) -> bool:
@@ -163,6 +170,7 @@ def problem_context(
             reports=reports.get(measure.pk, []),
         )
         if may_report:
+            item.needs_report = measure.status != MeasureStatus.DONE and not item.reports
             item.progress_form = bound.get("progress", {}).get(measure.pk) or ProgressReportForm(
                 measure=measure
             )
@@ -182,9 +190,14 @@ def problem_context(
         "problem": problem,
         "assignment": assignment,
         "plan": get_plan_for_assignment(user, assignment),
+        "rectification_report": report_summary(user, assignment, timezone.localdate()),
         "measures": work,
         "may_edit": editable,
         "actions": problem_actions(user, problem),
+        # Four eyes: who may close a problem awaiting closing (empty: a second office account).
+        "closers": closers_for(problem)
+        if problem.status == ProblemStatus.CLOSING_REQUESTED
+        else None,
         "plan_form": bound.get("plan")
         or ProblemPlanForm(
             initial={
@@ -206,8 +219,11 @@ def problem_context(
         "comment_form": (bound.get("comment") or CommentForm())
         if roles & {Role.GROUP, Role.OFFICE}
         else None,
+        **request_context(user, problem, roles, measures, bound),
         "events": history,
         "audit": audit_rows(entries, {measure.pk: measure.ordinal for measure in measures}),
+        # Every deadline bearing on the problem, the one its warning comes from first.
+        "deadlines": problem_deadlines(problem, timezone.localdate()),
     }
 
 

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import get_measure_for_user, get_problem_for_user
-from xuncha.findings.services import measure_create, measure_delete, problem_plan_update
+from xuncha.rectification.authority import measure_add as measure_create
+from xuncha.rectification.authority import measure_remove as measure_delete
+from xuncha.rectification.authority import problem_plan_change
 from xuncha.rectification.transitions import measure_transition, problem_transition
 from xuncha.rectification.workflow import MEASURE, PROBLEM, VERDICT_STEPS
 from xuncha.web.views.common import (
@@ -33,6 +35,7 @@ from xuncha.web.views.common import (
     problem_url,
     refused,
 )
+from xuncha.web.views.confirm import confirmation, move_to_confirm
 from xuncha.web.views.problem import render_problem
 from xuncha.web.workflow_forms import (
     MeasureAddForm,
@@ -49,7 +52,8 @@ def step_done_message(label: Any) -> str:
 @login_required
 @require_POST
 def problem_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """申请销号, 退回, 销号, 重新打开 … as the workflow table and the user's part allow."""
+    """申请销号, 退回, 销号, 重新打开 … as the workflow table and the user's part allow; a move
+    whose row says what it will do is confirmed first (``web.views.confirm``)."""
     problem = get_problem_for_user(request.user, pk)
     back = next_url(request, problem_url(problem))
     form = TransitionForm(request.POST)
@@ -59,13 +63,31 @@ def problem_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if name in VERDICT_STEPS:
         message = _("回访认定须在回访记录中作出，不能在问题页面直接操作。")
         return refused(request, back, ValueError(message))
-    try:
-        problem_transition(
-            actor=request.user, problem=problem, name=name, reason=form.cleaned_data["reason"]
+    reason = form.cleaned_data["reason"]
+    move = move_to_confirm(request, PROBLEM, problem, name, reason=reason)
+    if move is not None:  # 申请销号, 销号: asked first, in the table's words
+        return confirmation(
+            request,
+            move=move,
+            action=request.path,
+            back=back,
+            record=problem_record(problem),
+            reason=reason,
         )
+    try:
+        problem_transition(actor=request.user, problem=problem, name=name, reason=reason)
     except REFUSALS as error:
         return refused(request, back, error)
     return done(request, back, step_done_message(PROBLEM.move_label(name)))
+
+
+def problem_record(problem: Problem) -> list[tuple[str, str]]:
+    """The problem as a confirmation names it."""
+    return [
+        (_("问题"), _("问题%(n)s：%(title)s") % {"n": problem.ordinal, "title": problem.title}),
+        (_("单位"), problem.assignment.unit.name),
+        (_("状态"), problem.get_status_display()),
+    ]
 
 
 @login_required
@@ -129,12 +151,12 @@ def versioned_edit(
 @login_required
 @require_POST
 def problem_plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Set the problem's rectification kind and deadline (problem_plan_update)."""
+    """Set the problem's rectification kind and deadline, where the actor decides them."""
     problem = get_problem_for_user(request.user, pk)
     form = ProblemPlanForm(request.POST)
 
     def save(data: dict[str, Any]) -> object:
-        return problem_plan_update(
+        return problem_plan_change(
             actor=request.user,
             problem=problem,
             expected_version=data["expected_version"],

@@ -19,6 +19,7 @@ from xuncha.reports.services import (
     publication_publish,
     publication_refresh,
 )
+from xuncha.reports.workflow import PUBLICATION
 from xuncha.web.publication_forms import PublicationEditForm, PublicationVersionForm
 from xuncha.web.views.common import (
     INPUT_REFUSALS,
@@ -29,7 +30,8 @@ from xuncha.web.views.common import (
     error_status,
     refused,
 )
-from xuncha.web.views.publications import render_publication
+from xuncha.web.views.confirm import confirmation, move_to_confirm
+from xuncha.web.views.publications import render_publication, scope_label
 
 
 def publication_url(publication: Publication, anchor: str = "") -> str:
@@ -92,13 +94,24 @@ def publication_publish_view(request: AuthenticatedHttpRequest, pk: int) -> Http
     """发布 (publication_publish): the text as shown becomes the published text, for good.
 
     The page's version must still be the draft's: publishing a text someone changed after it
-    was shown would publish words nobody read.
+    was shown would publish words nobody read. The office confirms first (``web.views.confirm``):
+    the published text is public and fixed for good.
     """
     publication = get_publication_for_user(request.user, pk)
     back = publication_url(publication)
     form = PublicationVersionForm(request.POST)
     if not form.is_valid():
         return refused(request, back, stale_page())
+    move = move_to_confirm(request, PUBLICATION, publication, "publish")
+    # Asked only of the version the page showed: a stale page is refused by the service.
+    if move is not None and publication.version == form.cleaned_data["expected_version"]:
+        return confirmation(
+            request,
+            move=move,
+            action=request.path,
+            back=publication_url(publication, "actions"),
+            record=publication_record(publication),
+        )
     try:
         publication = publication_publish(
             actor=request.user,
@@ -108,3 +121,13 @@ def publication_publish_view(request: AuthenticatedHttpRequest, pk: int) -> Http
     except REFUSALS as error:  # FiguresChanged among them: its message says to refresh first
         return refused(request, back, error)
     return done(request, back, _("“%(title)s”已发布。") % {"title": publication.title})
+
+
+def publication_record(publication: Publication) -> list[tuple[str, str]]:
+    """The draft as a confirmation of its publishing names it."""
+    return [
+        (_("标题"), publication.title),
+        (_("类别"), publication.get_kind_display()),
+        (_("范围"), scope_label(publication)),
+        (_("版本"), str(publication.version)),
+    ]
