@@ -58,6 +58,9 @@ def test_the_liaison_cannot_move_a_deadline_a_verdict_set(cast, ruled):
         )
     client = Client()
     client.force_login(cast.liaison)
+    page = client.get(reverse("web:problem", args=[ruled.pk])).content.decode()
+    assert reverse("web:problem_plan_edit", args=[ruled.pk]) not in page  # no form to move it
+    assert reverse("web:extension_request", args=[ruled.pk]) in page  # but one to ask
     answer = client.post(
         reverse("web:problem_plan_edit", args=[ruled.pk]),
         {"rectification_kind": "by_deadline", "deadline": "2030-12-31", "expected_version": 99},
