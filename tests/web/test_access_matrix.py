@@ -45,7 +45,7 @@ from xuncha.rectification.reports import report_file_add, report_get_or_create
 from xuncha.rectification.requests import extension_request
 from xuncha.reports.models import Publication
 from xuncha.reports.services import notice_draft, publication_publish
-from xuncha.rounds.models import Assignment, Round
+from xuncha.rounds.models import Assignment, Group, Round
 
 pytestmark = pytest.mark.django_db
 
@@ -280,6 +280,7 @@ PAGES: dict[str, tuple[str | None, set[str], int]] = {
     "web:inbox": (None, set(ROLES), 200),
     "web:audit": (None, {"office", "supervisor"}, 200),
     "web:import": (None, {"office"}, 200),
+    "web:round_setup": ("round", {"office"}, 200),
     "web:round": ("round", SEES_UNIT | {"other_liaison"}, 200),  # both units are in the round
     "web:assignment": ("assignment", SEES_UNIT, 200),
     "web:plan": ("assignment", SEES_UNIT, 200),
@@ -498,7 +499,10 @@ GLOBAL_POSTS = {
 GLOBAL_POST_ANSWER = {"web:followup_create": 200, "web:digest_draft": 200, "web:notice_draft": 200}
 # Endpoints walked by a test of their own below: a round's settings are shared by both units,
 # so they fit neither the unit records' posts nor the global ones.
-SEPARATE_CASES = {"web:round_settings"}  # test_only_the_office_changes_round_settings
+SEPARATE_CASES = {
+    "web:round_settings",  # test_only_the_office_changes_round_settings
+    "web:round_setup_save",  # test_only_the_office_sets_a_round_up
+}
 
 
 def test_every_web_url_has_a_case():
@@ -710,6 +714,27 @@ def test_only_the_office_changes_round_settings(people, places):
     assert anonymous["Location"].startswith(reverse("login"))
     unknown = reverse("web:round_settings", args=[999_999])
     assert client_for(people["office"]).post(unknown).status_code == 404
+
+
+def test_only_the_office_sets_a_round_up(people, places):
+    # Everyone but the office is told nothing (404), and nothing is stored.
+    round_id = places.assignment.round_id
+    url = reverse("web:round_setup_save", args=[round_id])
+    data = {"action": "group_add", "name": "市委第九巡察组"}
+    for person in PEOPLE:
+        before = AuditEntry.objects.count()
+        response = client_for(people[person]).post(url, data)
+        created = Group.objects.filter(round_id=round_id, name="市委第九巡察组")
+        if allowed_to(person, {"office"}):
+            assert response.status_code == 302, person
+            assert created.count() == 1 and AuditEntry.objects.count() == before + 1, person
+            created.delete()
+        else:
+            assert (response.status_code, created.exists()) == (404, False), person
+            assert AuditEntry.objects.count() == before, person
+    assert Client().post(url, data)["Location"].startswith(reverse("login"))
+    unknown = reverse("web:round_setup_save", args=[999_999])
+    assert client_for(people["office"]).post(unknown, data).status_code == 404
 
 
 def test_a_form_posted_without_the_csrf_token_is_refused(cast, places):

@@ -171,7 +171,9 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
     assignments: list[Assignment] = []
     for plan in UNITS:
         parent = units[plan.parent] if plan.parent else None
-        unit, _created = unit_get_or_create(actor=office, name=plan.name, parent=parent)
+        unit, _created = unit_get_or_create(
+            actor=office, name=plan.name, parent=parent, committee=round_.committee
+        )
         units[plan.name] = unit
         assignment, _created = assignment_get_or_create(
             actor=office,

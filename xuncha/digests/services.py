@@ -72,7 +72,9 @@ def digest_import(
         group_get_or_create(actor=actor, round_=round_, name=group_name, sequence=sequence)
     problem_count = 0
     for unit_parsed in parsed.units:
-        unit, _created = unit_get_or_create(actor=actor, name=unit_parsed.name)
+        unit, _created = unit_get_or_create(
+            actor=actor, name=unit_parsed.name, committee=round_.committee
+        )
         assignment, _created = assignment_get_or_create(actor=actor, round_=round_, unit=unit)
         existing = assignment.problems.count()
         if existing:

@@ -104,9 +104,19 @@ class GroupMembership(models.Model):
 
 
 class Unit(models.Model):
-    """An inspected unit (被巡察单位); units form a tree, a bureau and its subunits."""
+    """An inspected unit (被巡察单位); units form a tree, a bureau and its subunits.
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    A name is unique among its siblings: under one parent, or, for a unit at the top of the
+    tree, under one committee (two cities each have a 交通运输局).
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    committee = models.CharField(
+        _("党委"),
+        max_length=50,
+        blank=True,
+        help_text=_("巡察该单位的党委（顶层单位按党委区分同名单位）。"),
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -124,6 +134,18 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=models.Q(parent__isnull=False),
+                name="unit_name_unique_among_siblings",
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                condition=models.Q(parent__isnull=True),
+                name="unit_name_unique_at_top",
+            ),
+        ]
         verbose_name = _("被巡察单位")
         verbose_name_plural = _("被巡察单位")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.http import Http404
 
 from xuncha.core.permissions import Viewer
@@ -53,3 +53,12 @@ def units_for_user(user: Viewer) -> QuerySet[Unit]:
 def groups_for_user(user: Viewer) -> QuerySet[Group]:
     """Groups of the rounds the user may see."""
     return Group.objects.filter(round__in=rounds_for_user(user)).select_related("round")
+
+
+def top_units(committee: str) -> QuerySet[Unit]:
+    """The units at the top of the tree that a committee's round names: its own, then those
+    no committee claims (set up by hand), its own first."""
+    committees = {committee, ""}
+    return Unit.objects.filter(parent__isnull=True, committee__in=committees).order_by(
+        Case(When(committee=committee, then=0), default=1), "id"
+    )

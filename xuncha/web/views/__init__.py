@@ -54,6 +54,7 @@ from xuncha.web.views.requests import (
     request_step,
     revision_request_view,
 )
+from xuncha.web.views.setup import round_setup, round_setup_save
 from xuncha.web.views.visit_work import score_add, survey_answers, survey_import, verdict_add
 from xuncha.web.views.visits import (
     re_feedback_view,
@@ -111,6 +112,8 @@ __all__ = [
     "revision_request_view",
     "round_detail",
     "round_settings",
+    "round_setup",
+    "round_setup_save",
     "score_add",
     "survey_answers",
     "survey_import",

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 from xuncha.core.models import Role
 from xuncha.core.permissions import has_role
 from xuncha.digests.services import DigestError, digest_import, digest_read
-from xuncha.rounds.models import Assignment, Round, Unit
-from xuncha.rounds.selectors import rounds_for_user
+from xuncha.rounds.models import Assignment, Round
+from xuncha.rounds.selectors import rounds_for_user, top_units
 from xuncha.text.plan import plan_json
 from xuncha.text.quantities import find_outcomes
 from xuncha.web.forms import DigestConfirmForm, DigestUploadForm
@@ -80,7 +80,8 @@ def preview_context(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan, annotated with what already exists and where the warnings point."""
     round_ = Round.objects.filter(name=plan["round"]["name"]).first()
     names = [unit["name"] for unit in plan["units"]]
-    existing_units = set(Unit.objects.filter(name__in=names).values_list("name", flat=True))
+    committee = round_.committee if round_ is not None else plan["round"].get("committee") or ""
+    existing_units = set(top_units(committee).filter(name__in=names).values_list("name", flat=True))
     held: dict[str, int] = {}
     if round_ is not None:
         held = dict(
