@@ -48,6 +48,13 @@ def load_secret_key() -> str:
 
 SECRET_KEY = load_secret_key()
 
+# The audit chain's HMAC key (unless XUNCHA_AUDIT_KEY is set) and the anchor file its head is
+# appended to: both outside the database, backed up with it but never inside it (docs/audit.md).
+XUNCHA_AUDIT_KEY_FILE = Path(os.environ.get("XUNCHA_AUDIT_KEY_FILE", DATA_DIR / "audit.key"))
+XUNCHA_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("XUNCHA_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchor.log")
+)
+
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("XUNCHA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -107,6 +114,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("XUNCHA_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The admin shows axes' lockouts through xuncha's own audited admin (core/admin_people.py).
+AXES_ENABLE_ADMIN = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

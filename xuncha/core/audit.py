@@ -1,26 +1,26 @@
-"""Writing and verifying the audit log.
+"""Writing the audit log (verifying it is ``core.audit_check``).
 
 Every service calls :func:`audit_record` inside its own transaction, so a change and its audit
-row commit together or not at all.
+row commit together or not at all. Each row's hash is keyed with a secret outside the database,
+and the chain's head is anchored outside it once the transaction commits (``core.audit_anchor``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from xuncha.core.audit_anchor import GENESIS_HASH, anchor_after_commit, keyed_hash
+from xuncha.core.audit_check import AuditProblem, audit_verify
 from xuncha.core.models import AuditChainHead, AuditEntry
 from xuncha.core.permissions import Actor
-
-GENESIS_HASH = "0" * 64
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def audit_record(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_hash": GENESIS_HASH}
+        pk=1, defaults={"last_hash": GENESIS_HASH, "count": 0}
     )
     user = actor if getattr(actor, "is_authenticated", False) else None
     fields = {
@@ -86,7 +86,7 @@ def audit_record(
         "previous_hash": head.last_hash,
     }
     text = canonical_text(fields)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = keyed_hash(text)
     entry = AuditEntry.objects.create(
         at=dt.datetime.fromisoformat(fields["at"]),
         actor=user,
@@ -103,59 +103,30 @@ def audit_record(
         hash=digest,
     )
     head.last_hash = digest
-    head.save(update_fields=["last_hash"])
+    head.count += 1
+    head.save(update_fields=["last_hash", "count"])
+    anchor_after_commit(connection)
     return entry
 
 
-@dataclass(frozen=True)
-class AuditProblem:
-    """The first row that does not verify, and why."""
-
-    entry_id: int
-    reason: str
-
-
-def audit_verify() -> AuditProblem | None:
-    """Walk the chain in order; return the first altered row, or None when all rows verify."""
-    previous = GENESIS_HASH
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-        reason = _entry_problem(entry, previous)
-        if reason:
-            return AuditProblem(entry.pk, reason)
-        previous = entry.hash
+def audit_head_text() -> str:
+    """The chain's head in one line for printed documents: "审计链：第 1234 条 · 3f9a…c21b"."""
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != previous:
-        return AuditProblem(0, "chain head does not match the last row (rows removed at the end)")
-    return None
-
-
-def _entry_problem(entry: AuditEntry, previous: str) -> str:
-    if hashlib.sha256(entry.canonical.encode("utf-8")).hexdigest() != entry.hash:
-        return "canonical text does not match its hash"
-    if entry.previous_hash != previous:
-        return "previous hash does not match the row before (a row was removed or reordered)"
-    try:
-        fields = json.loads(entry.canonical)
-    except ValueError:
-        return "canonical text is not valid JSON"
-    stored = {
-        "at": entry.at.isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_repr": entry.object_repr,
-        "scope": entry.scope,
-        "before": entry.before,
-        "after": entry.after,
-        "previous_hash": entry.previous_hash,
+    if head is None or head.count == 0:
+        return _("审计链：尚无记录")
+    return _("审计链：第 %(count)s 条 · %(start)s…%(end)s") % {
+        "count": head.count,
+        "start": head.last_hash[:4],
+        "end": head.last_hash[-4:],
     }
-    for key, value in stored.items():
-        expected = fields.get(key)
-        if key == "at":
-            if dt.datetime.fromisoformat(expected) != entry.at:
-                return "column at differs from the hashed text"
-        elif value != expected:
-            return f"column {key} differs from the hashed text"
-    return ""
+
+
+__all__ = [
+    "AuditProblem",
+    "audit_head_text",
+    "audit_record",
+    "audit_verify",
+    "canonical_text",
+    "snapshot",
+    "to_json_value",
+]

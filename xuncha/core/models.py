@@ -138,10 +138,11 @@ class StoredFile(models.Model):
 class AuditEntry(models.Model):
     """One change to stored data: who, when, what, before and after.
 
-    Rows form a hash chain: ``hash`` is the SHA-256 of ``canonical``, a text that holds every
-    other field and the previous row's hash. The canonical text is stored exactly as hashed, so
-    verifying never depends on how the database returns JSON. ``before``/``after`` duplicate it
-    in JSON columns for filtering; the verifier checks they agree.
+    Rows form a hash chain: ``hash`` is the HMAC-SHA256, with a key kept outside the database,
+    of ``canonical``, a text that holds every other field and the previous row's hash. The
+    canonical text is stored exactly as hashed, so verifying never depends on how the database
+    returns JSON. ``before``/``after`` duplicate it in JSON columns for filtering; the verifier
+    checks they agree.
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)
@@ -182,9 +183,14 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so that concurrent writers cannot fork the chain."""
+    """A single row locked while appending, so that concurrent writers cannot fork the chain.
+
+    ``count`` is the number of rows in the chain; with ``last_hash`` it is what the anchor file
+    outside the database records after every audited transaction (``core.audit_anchor``).
+    """
 
     last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(_("记录条数"), default=0)
 
     class Meta:
         verbose_name = _("审计链头")

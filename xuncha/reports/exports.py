@@ -17,8 +17,15 @@ def publication_text(publication: Publication) -> str:
 
 
 def publication_docx(publication: Publication) -> bytes:
-    """The title and the text of :func:`publication_text` as a .docx document."""
-    return document_bytes(title=publication.title, text=publication_text(publication))
+    """The title and the text of :func:`publication_text` as a .docx document.
+
+    A published one closes with the audit chain's head as it stood when it was published.
+    """
+    return document_bytes(
+        title=publication.title,
+        text=publication_text(publication),
+        footer=publication.audit_head if publication.is_published else "",
+    )
 
 
 __all__ = ["publication_docx", "publication_text"]

@@ -28,6 +28,8 @@ class Publication(models.Model):
     The office edits ``draft_text``; publishing copies it into ``published_text``, which is
     never changed afterwards, whatever happens to the data it was written from. ``figures``
     holds the counts the text was written from (a notice's totals), frozen at publication.
+    ``audit_head`` is the audit chain's head as it stood when published ("审计链：第 1234 条 ·
+    3f9a…c21b"), printed on the page and the document so that a later cut of the chain shows.
     The scope is the round narrowed by whichever of batch, group and unit are set.
     """
 
@@ -79,6 +81,12 @@ class Publication(models.Model):
         verbose_name=_("发布人"),
     )
     figures = models.JSONField(_("统计数据"), default=dict, blank=True)
+    audit_head = models.CharField(
+        _("审计链"),
+        max_length=120,
+        blank=True,
+        help_text=_("The audit chain's head when published, printed with the text."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

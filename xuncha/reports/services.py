@@ -15,7 +15,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.core.audit import audit_record, snapshot
+from xuncha.core.audit import audit_head_text, audit_record, snapshot
 from xuncha.core.models import Role
 from xuncha.core.permissions import Actor, has_role
 from xuncha.core.workflow import TransitionRefused
@@ -48,6 +48,7 @@ AUDITED_FIELDS = [
     "published_at",
     "published_by",
     "figures",
+    "audit_head",
     "version",
 ]
 # Written where a problem has no measure recorded yet, so the office sees the gap in the draft.
@@ -260,6 +261,8 @@ def publication_publish(
 ) -> Publication:
     """Publish a draft: its text is copied to ``published_text`` and never changes after.
 
+    The audit chain's head is frozen with it (``audit_head``) and printed on the document.
+
     A notice is refused when its totals no longer hold (the data changed since drafting):
     refresh it first, so that no published figure is known to be wrong on the day.
     """
@@ -283,6 +286,8 @@ def publication_publish(
             "published_text": publication.draft_text,
             "published_at": timezone.now(),
             "published_by": _user(actor),
+            # The chain as it stood before this move's own rows: committed, so anchored.
+            "audit_head": audit_head_text(),
         },
     )
 

@@ -26,6 +26,7 @@ BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
 BODY_SIZE = Pt(14)
 TITLE_SIZE = Pt(20)
+FOOTER_SIZE = Pt(10)
 _LABEL_WITH_COLON = re.compile(r"^((?:问题|整改)\s*[:：])")
 
 
@@ -48,8 +49,11 @@ def text_paragraphs(text: str) -> list[tuple[str, str]]:
     return kinds
 
 
-def document_bytes(*, title: str, text: str) -> bytes:
-    """A .docx holding ``title`` and ``text``, as bytes ready to save or send."""
+def document_bytes(*, title: str, text: str, footer: str = "") -> bytes:
+    """A .docx holding ``title``, ``text`` and a closing ``footer`` line, as bytes to send.
+
+    The footer (a published text's audit-chain head) is set apart, right-aligned and small.
+    """
     document = Document()
     _set_font(document.styles["Normal"], BODY_FONT, BODY_SIZE)
     if title.strip():
@@ -68,6 +72,10 @@ def document_bytes(*, title: str, text: str) -> bytes:
             _write_labelled(paragraph, line)
         else:
             paragraph.add_run(line)
+    if footer.strip():
+        closing = document.add_paragraph()
+        closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        closing.add_run(footer.strip()).font.size = FOOTER_SIZE
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

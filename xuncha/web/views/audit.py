@@ -9,10 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.core.audit import audit_verify
+
+# The verifier speaks English (it is also a console command); its VERIFY_REASONS map and
+# verify_reason_text say every reason in Chinese, for this page and the command alike.
+from xuncha.core.audit_check import verify_reason_text
 from xuncha.core.permissions import may_read_audit
 from xuncha.core.selectors import audit_choices, audit_entries_filtered
 from xuncha.web.history import action_label, entry_changes, person_name
@@ -20,28 +23,6 @@ from xuncha.web.views.common import AuthenticatedHttpRequest
 from xuncha.web.workflow_forms import AuditFilterForm
 
 AUDIT_PAGE_SIZE = 50
-
-# The verifier speaks English (it is also a console command); the page says it in Chinese.
-VERIFY_REASONS = {
-    "canonical text does not match its hash": gettext_lazy("规范文本与其哈希值不符"),
-    "previous hash does not match the row before (a row was removed or reordered)": (
-        gettext_lazy("与前一条记录的哈希不衔接（有记录被删除或调换）")
-    ),
-    "canonical text is not valid JSON": gettext_lazy("规范文本不是有效的 JSON"),
-    "chain head does not match the last row (rows removed at the end)": gettext_lazy(
-        "链头与最后一条记录不符（末尾的记录被删除）"
-    ),
-}
-
-
-def verify_reason(reason: str) -> str:
-    """The verifier's reason in Chinese (a column that differs is named)."""
-    if reason in VERIFY_REASONS:
-        return str(VERIFY_REASONS[reason])
-    if reason.startswith("column ") and reason.endswith(" differs from the hashed text"):
-        column = reason.removeprefix("column ").removesuffix(" differs from the hashed text")
-        return _("字段 %(column)s 与哈希文本不符") % {"column": column}
-    return reason
 
 
 @login_required
@@ -88,11 +69,11 @@ def audit_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     elif problem.entry_id:
         messages.error(
             request,
-            _("哈希链校验失败：第 %(id)s 号记录被改动（%(reason)s）。")
-            % {"id": problem.entry_id, "reason": verify_reason(problem.reason)},
+            _("哈希链校验失败：第 %(id)s 号记录未通过校验（%(reason)s）。")
+            % {"id": problem.entry_id, "reason": verify_reason_text(problem)},
         )
     else:
         messages.error(
-            request, _("哈希链校验失败：%(reason)s。") % {"reason": verify_reason(problem.reason)}
+            request, _("哈希链校验失败：%(reason)s。") % {"reason": verify_reason_text(problem)}
         )
     return redirect(reverse("web:audit"))

@@ -205,7 +205,10 @@ def publication_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     if file_format == "docx":
         content = publication_docx(publication)
     else:
-        content = publication_text(publication).encode("utf-8")
+        text = publication_text(publication)
+        if publication.is_published and publication.audit_head:
+            text = f"{text.rstrip()}\n\n{publication.audit_head}\n"
+        content = text.encode("utf-8")
     return attachment(content, title=publication.title, file_format=file_format)
 
 

@@ -1,4 +1,4 @@
-"""``xuncha audit-verify``: check the audit log's hash chain and name the first altered row."""
+"""``xuncha audit-verify``: check the audit chain with its key and anchor; name what is wrong."""
 
 from __future__ import annotations
 
@@ -7,20 +7,21 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from xuncha.core.audit import audit_verify
-from xuncha.core.models import AuditEntry
+from xuncha.core.audit import audit_head_text, audit_verify
+from xuncha.core.audit_check import verify_reason_text
 
 
 class Command(BaseCommand):
-    help = _("校验审计日志的哈希链，报告第一条被改动的记录。")
+    help = _("用密钥和库外锚点校验审计日志的哈希链，报告被改动、伪造或删除的记录。")
 
     def handle(self, *args: Any, **options: Any) -> None:
         problem = audit_verify()
         if problem is not None:
-            raise CommandError(
-                _("审计日志第 %(id)s 条记录校验失败：%(reason)s")
-                % {"id": problem.entry_id, "reason": problem.reason}
-            )
-        self.stdout.write(
-            _("审计日志完好：%(count)s 条记录均通过校验。") % {"count": AuditEntry.objects.count()}
-        )
+            reason = verify_reason_text(problem)
+            if problem.entry_id:
+                raise CommandError(
+                    _("审计日志第 %(id)s 条记录校验失败：%(reason)s")
+                    % {"id": problem.entry_id, "reason": reason}
+                )
+            raise CommandError(_("审计日志校验失败：%(reason)s") % {"reason": reason})
+        self.stdout.write(_("审计日志完好：%(head)s，均通过校验。") % {"head": audit_head_text()})
