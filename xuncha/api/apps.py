@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "xuncha.api"
     label = "api"
-    verbose_name = _("api")
+    verbose_name = _("数据接口")

@@ -26,11 +26,13 @@ from xuncha.clocks.models import (
 from xuncha.clocks.registry import SUBJECTS, subject_choices
 from xuncha.clocks.rules import rule_problems
 from xuncha.clocks.services import clocks_refresh_all, clocks_refresh_for_year
-from xuncha.core.admin import AuditedModelAdmin, request_actor
+from xuncha.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin, request_actor
 from xuncha.core.forms import form_field
 
 
 class HolidayDateInline(admin.TabularInline):
+    """The schedule's days, audited row by row with the schedule (``AuditedModelAdmin``)."""
+
     model = HolidayDate
     extra = 3
     fields = ["date", "kind", "name"]
@@ -38,7 +40,11 @@ class HolidayDateInline(admin.TabularInline):
 
 @admin.register(HolidaySchedule)
 class HolidayScheduleAdmin(AuditedModelAdmin[HolidaySchedule]):
-    """Holiday schedules for years past the calendar package, one per year."""
+    """Holiday schedules for years past the calendar package, one per year.
+
+    Set-up without a web page, so edited here: each save, delete and "delete selected" row is
+    audited (its days too) and recomputes the deadlines counted through that year.
+    """
 
     list_display = ["year", "source", "day_count", "entered_by", "entered_at"]
     readonly_fields = ["entered_by", "entered_at"]
@@ -70,16 +76,10 @@ class HolidayScheduleAdmin(AuditedModelAdmin[HolidaySchedule]):
         clocks_refresh_for_year(actor=request_actor(request), year=form.instance.year)
 
     def delete_model(self, request: HttpRequest, obj: HolidaySchedule) -> None:
+        # The days go with the schedule (each audited); "delete selected" comes here per row.
         year = obj.year
-        for day in obj.dates.all():
-            self._audit(request, day, "delete", {"date": day.date, "kind": day.kind}, None)
         super().delete_model(request, obj)
         clocks_refresh_for_year(actor=request_actor(request), year=year)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[HolidaySchedule]) -> None:
-        # The bulk action goes through delete_model, so each removal is audited and recomputed.
-        for schedule in queryset:
-            self.delete_model(request, schedule)
 
 
 class DeadlineRuleForm(forms.ModelForm):
@@ -123,7 +123,8 @@ class DeadlineRuleForm(forms.ModelForm):
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(AuditedModelAdmin[DeadlineRule]):
-    """Deadline rules: configuration with its source; a change recomputes every clock."""
+    """Deadline rules: configuration with its source, edited here (no web page), audited; a
+    change recomputes every clock. Never deleted: clocks keep their rule (switch it off)."""
 
     form = DeadlineRuleForm
     list_display = [
@@ -157,7 +158,8 @@ class DeadlineRuleAdmin(AuditedModelAdmin[DeadlineRule]):
 
 @admin.register(ExtensionRule)
 class ExtensionRuleAdmin(AuditedModelAdmin[ExtensionRule]):
-    """What a clock of a rule may be extended by, and how often."""
+    """What a clock of a rule may be extended by, and how often: set-up edited here, audited.
+    Never deleted: granted extensions keep their rule (switch it off)."""
 
     list_display = ["code", "name", "rule", "amount", "count_unit", "times", "active"]
     list_filter = ["active", "rule"]
@@ -168,7 +170,7 @@ class ExtensionRuleAdmin(AuditedModelAdmin[ExtensionRule]):
 
 
 @admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
+class ClockAdmin(ReadOnlyModelAdmin[Clock]):
     """The clocks, shown for checking; they change only through the clock engine."""
 
     list_display = [
@@ -190,12 +192,3 @@ class ClockAdmin(admin.ModelAdmin):
     @admin.display(description=_("截止日"), ordering="due")
     def label(self, clock: Clock) -> str:
         return clock.label
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Clock | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Clock | None = None) -> bool:
-        return False

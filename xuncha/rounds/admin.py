@@ -1,63 +1,70 @@
-from typing import Any
+"""Rounds, groups, seats, units and assignments, shown read-only.
+
+The office sets them up in the web app through ``rounds.services``, which check that a group
+belongs to the assignment's round and a unit to the round, start the clocks from feedback
+dates and write the audit rows; an admin form would write around all three.
+"""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from xuncha.clocks.services import clocks_changed
-from xuncha.core.admin import AuditedModelAdmin, request_actor
+from xuncha.core.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from xuncha.rounds.models import Assignment, Group, GroupMembership, Round, Unit
 
 
-class GroupInline(admin.TabularInline):
+class GroupInline(ReadOnlyInline):
     model = Group
-    extra = 0
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    extra = 0
-    autocomplete_fields = ["unit"]
 
 
 @admin.register(Round)
-class RoundAdmin(AuditedModelAdmin[Round]):
+class RoundAdmin(ReadOnlyModelAdmin[Round]):
+    """Read-only: rounds are created and edited in the web app (and by imports)."""
+
     list_display = ["name", "kind", "term", "sequence", "start_date", "end_date"]
     list_filter = ["kind"]
     search_fields = ["name"]
     inlines = [GroupInline, AssignmentInline]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = GroupMembership
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Group)
-class GroupAdmin(AuditedModelAdmin[Group]):
+class GroupAdmin(ReadOnlyModelAdmin[Group]):
+    """Read-only: groups and their seats are set in the web app, within their round."""
+
     list_display = ["name", "round", "leader_name"]
     list_filter = ["round"]
     search_fields = ["name", "leader_name"]
     inlines = [MembershipInline]
 
 
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(ReadOnlyModelAdmin[GroupMembership]):
+    """Read-only: a seat in a group is a scope of the group role, set in the web app."""
+
+    list_display = ["group", "user", "role"]
+    list_filter = ["group__round"]
+    search_fields = ["user__username", "group__name"]
+
+
 @admin.register(Unit)
-class UnitAdmin(AuditedModelAdmin[Unit]):
+class UnitAdmin(ReadOnlyModelAdmin[Unit]):
+    """Read-only: units and their liaisons (the liaison role's scope) are set in the web app."""
+
     list_display = ["name", "parent"]
     search_fields = ["name"]
-    autocomplete_fields = ["parent"]
-    filter_horizontal = ["liaisons"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(AuditedModelAdmin[Assignment]):
-    """Setting a feedback date here starts the unit's clocks (deadlines are recomputed)."""
+class AssignmentAdmin(ReadOnlyModelAdmin[Assignment]):
+    """Read-only: the group and feedback date are set in the web app, where the group is
+    checked against the round and the feedback date starts the unit's clocks."""
 
     list_display = ["round", "unit", "group", "feedback_date"]
     list_filter = ["round", "group"]
     search_fields = ["unit__name"]
-    autocomplete_fields = ["unit"]
-
-    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        clocks_changed(actor=request_actor(request), source="assignment", ids=[obj.pk])

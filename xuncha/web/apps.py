@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class WebConfig(AppConfig):
     name = "xuncha.web"
     label = "web"
-    verbose_name = _("web")
+    verbose_name = _("网页")
