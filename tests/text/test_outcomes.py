@@ -313,3 +313,10 @@ def test_an_abbreviated_gold_title_needs_head_tail_and_length() -> None:
     assert not title_matches("关于加强某项工作的意见", "关于加强…的意见", 12)
     assert title_matches(None, None, None)
     assert not title_matches("某某制度", None, None)
+
+
+def test_a_run_of_numerals_too_long_for_a_number_is_no_quantity():
+    from xuncha.text.quantities import find_outcomes
+
+    assert find_outcomes("九" * 309 + "名").quantities == ()
+    assert [q.value for q in find_outcomes("清退一百二十名").quantities] == ["120"]

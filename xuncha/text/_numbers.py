@@ -43,6 +43,11 @@ CLAUSE_BREAKS = ",，。;；!！?？\n"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
+# A run of Chinese numerals longer than this (九千九百九十九万九千九百九十九 is 15) is not a number
+# a report states; cn2an would read "九" × 309 as an integer too large for any float.
+MAX_NUMERAL_LENGTH = 24
+
+
 def parse_number(written: str) -> Decimal | None:
     """The value of a number as written (``3.9``, ``１２``, ``10,200``, ``两``, ``一百二十``).
 
@@ -50,10 +55,14 @@ def parse_number(written: str) -> Decimal | None:
     through cn2an, which returns an int for them. None when the numerals do not form a number.
     """
     if written[0] in CHINESE_DIGITS:
+        if len(written) > MAX_NUMERAL_LENGTH:
+            return None  # no figure a report states is written with this many numerals
         try:
             value = cn2an.cn2an(written, "normal")
-        except (ValueError, KeyError, IndexError):
+        except (ValueError, KeyError, IndexError, OverflowError):
             return None
+        if isinstance(value, int):
+            return Decimal(value)
         return Decimal(int(value)) if float(value).is_integer() else None
     return Decimal(written.translate(_FULL_WIDTH).replace(",", ""))
 

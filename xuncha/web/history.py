@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.core.models import AuditEntry, StatusChange
@@ -131,6 +132,15 @@ def _display(model_field: models.Field | None, value: Any) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+        # The audit row keeps the instant in UTC (ISO text); the page says it in China's time.
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xuncha.core.models import Role
 from xuncha.core.permissions import Viewer, has_role, may_read_audit, role_labels
@@ -168,3 +169,21 @@ def get_item(mapping: Any, key: Any) -> Any:
     if not mapping:
         return 0
     return mapping.get(key, 0)
+
+
+@register.filter
+def duration_words(value: dt.timedelta | None) -> str:
+    """A wait said in words: 15 分钟, 1 小时, 1 小时 30 分钟, 2 天."""
+    if not isinstance(value, dt.timedelta):
+        return ""
+    minutes = max(1, round(value.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d 天", "%(n)d 天", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d 小时", "%(n)d 小时", hours) % {"n": hours})
+    if minutes:
+        parts.append(ngettext("%(n)d 分钟", "%(n)d 分钟", minutes) % {"n": minutes})
+    return " ".join(parts)

@@ -42,6 +42,21 @@ class AuthenticatedHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+ID_MAX = 2**63 - 1
+"""The largest id a database column holds (a signed 64-bit integer)."""
+
+
+def query_id(value: str) -> int | None:
+    """An id typed into a query string or a form: ASCII digits within a column's range, else
+    None. (``str.isdigit`` accepts "²" and "٣", which ``int`` refuses or reads; ids beyond the
+    column overflow the query.)"""
+    if value.isascii() and value.isdigit():
+        number = int(value)
+        if 0 < number <= ID_MAX:
+            return number
+    return None
+
+
 def attach(instance: Model, **values: object) -> None:
     """Set values a template shows with a record that are not fields of its model (a group's
     warning counts on the round page): the model does not declare them, so they are set by

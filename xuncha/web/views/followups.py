@@ -40,6 +40,7 @@ from xuncha.web.views.common import (
     AuthenticatedHttpRequest,
     done,
     error_status,
+    query_id,
     refused,
 )
 
@@ -51,8 +52,7 @@ def verdict_columns() -> list[tuple[str, str]]:
 
 def chosen_pk(request: AuthenticatedHttpRequest, name: str) -> int | None:
     """An id from the query string (?round=3), or None when absent or not a number."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return query_id(request.GET.get(name, ""))
 
 
 @login_required

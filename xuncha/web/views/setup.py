@@ -44,7 +44,7 @@ from xuncha.rounds.services import (
     round_unit_add,
 )
 from xuncha.web.setup_forms import GroupForm, MemberForm, PersonForm, UnitAddForm
-from xuncha.web.views.common import AuthenticatedHttpRequest, done, refused
+from xuncha.web.views.common import AuthenticatedHttpRequest, done, query_id, refused
 
 User = get_user_model()
 
@@ -104,10 +104,7 @@ def setup_context(round_: Round, **forms: Any) -> dict[str, Any]:
 
 def posted_id(request: AuthenticatedHttpRequest, name: str) -> int | None:
     """An id from the form: ASCII digits of a sane size, else None."""
-    value = request.POST.get(name, "")
-    if value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
+    return query_id(request.POST.get(name, ""))
 
 
 def posted_pk(request: AuthenticatedHttpRequest, name: str) -> int:
