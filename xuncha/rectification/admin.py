@@ -1,4 +1,5 @@
-"""Problems and their measures in the admin: the office's edits go through the services.
+"""Problems and their measures in the admin (kept here, beside the authority rules it uses):
+the office's edits go through the services.
 
 A problem's plan (rectification kind, deadline) and its measures' text, owner, department and
 deadline are saved by ``rectification.authority`` (which wraps ``findings.services``) as the
