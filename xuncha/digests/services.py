@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
@@ -17,7 +17,7 @@ from xuncha.findings.models import Measure, Problem
 from xuncha.findings.services import MeasureInput, problem_create
 from xuncha.rectification.services import progress_report_create
 from xuncha.rectification.transitions import problem_transition
-from xuncha.rounds.models import Assignment, Round
+from xuncha.rounds.models import Assignment, Group, Round, Unit
 from xuncha.rounds.services import (
     assignment_get_or_create,
     group_get_or_create,
@@ -36,8 +36,49 @@ class DigestRefused(DigestError):
 
 
 def digest_read(data: bytes | str, *, file_name: str = "") -> ParsedDigest:
-    """Parse a digest without storing anything; raises :class:`DigestError` with the line."""
-    return parse_digest(data, source=file_name)
+    """Parse a digest without storing anything; raises :class:`DigestError` with the line.
+
+    What would not fit its column (a unit's name, a problem's title, a group's name) is an
+    error of its line here, so the preview says it and the import stores nothing.
+    """
+    parsed = parse_digest(data, source=file_name)
+    too_long = field_too_long(parsed)
+    if too_long is not None:
+        message, line = too_long
+        raise DigestError(message, line, source=file_name)
+    return parsed
+
+
+def field_too_long(parsed: ParsedDigest) -> tuple[str, int | None] | None:
+    """The first value longer than its column allows, said with its field, or None."""
+    checks: list[tuple[str, str, int, int | None]] = [
+        (_("巡察组名称"), name, column_limit(Group, "name"), None)
+        for name in facts_dict(parsed)["groups"]
+    ]
+    for unit in parsed.units:
+        checks.append((_("单位名称"), unit.name, column_limit(Unit, "name"), unit.line))
+        checks.extend(
+            (_("问题标题"), problem.title, column_limit(Problem, "title"), problem.line)
+            for problem in unit.problems
+        )
+    for label, value, limit, line in checks:
+        if len(value) > limit:
+            message = _("%(field)s超过%(limit)s字（%(length)s字）：%(start)s…") % {
+                "field": label,
+                "limit": limit,
+                "length": len(value),
+                "start": value[:20],
+            }
+            return message, line
+    return None
+
+
+def column_limit(model: type[Model], name: str) -> int:
+    """A text column's length as the model declares it."""
+    field = model._meta.get_field(name)
+    limit = getattr(field, "max_length", None)
+    assert isinstance(limit, int), f"{model.__name__}.{name} has no max_length"
+    return limit
 
 
 def source_colon(text: str) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.permissions import Actor
-from xuncha.core.storage import stored_file_save
+from xuncha.core.storage import removed_if_refused, stored_file_save
 from xuncha.findings.services import problem_scope
 from xuncha.followups.access import (
     FollowUpError,
@@ -275,6 +275,7 @@ def visit_record(
     return visit
 
 
+@removed_if_refused
 @transaction.atomic
 def visit_evidence_add(
     *, actor: Actor, visit: Visit, upload: File[bytes], verdict: Verdict | None = None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
 from xuncha.core.permissions import SYSTEM, Actor
-from xuncha.core.storage import stored_file_save
+from xuncha.core.storage import removed_if_refused, stored_file_save
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.services import EditConflict, EditRefused
 from xuncha.rectification.models import RectificationReport, ReportFile, ReportStatus
@@ -99,6 +99,7 @@ def _bump(report: RectificationReport, *fields: str) -> None:
     report.save(update_fields=[*fields, "version", "updated_at"])
 
 
+@removed_if_refused
 @transaction.atomic
 def report_save(
     *,
@@ -135,6 +136,7 @@ def report_save(
     return locked
 
 
+@removed_if_refused
 @transaction.atomic
 def report_file_add(
     *,

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
 from xuncha.core.permissions import SYSTEM, Actor
-from xuncha.core.storage import stored_file_save
+from xuncha.core.storage import removed_if_refused, stored_file_save
 from xuncha.core.workflow import Applied, Guard, Transition, Workflow, reached
 from xuncha.findings import services as findings
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
@@ -318,6 +318,7 @@ def _no_pending(problem: Problem, **target: Any) -> None:
         raise RequestRefused(_("已有一项同类申请待巡察办审批，请等待审批结果或先撤回。"))
 
 
+@removed_if_refused
 @transaction.atomic
 def extension_request(
     *,
@@ -362,6 +363,7 @@ def extension_request(
     return _submit(actor, request, reason, files)
 
 
+@removed_if_refused
 @transaction.atomic
 def revision_request(
     *,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
 from xuncha.core.permissions import SYSTEM, Actor
-from xuncha.core.storage import stored_file_save
+from xuncha.core.storage import removed_if_refused, stored_file_save
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
 from xuncha.findings.models import RectificationKind as Kind
@@ -67,6 +67,7 @@ def _problem_accepts_reports(problem: Problem) -> bool:
     return problem.status == ProblemStatus.CLOSED and problem.rectification_kind == Kind.LONG_TERM
 
 
+@removed_if_refused
 @transaction.atomic
 def progress_report_create(
     *,
@@ -131,6 +132,7 @@ def progress_report_create(
     return report
 
 
+@removed_if_refused
 @transaction.atomic
 def evidence_add(
     *,
