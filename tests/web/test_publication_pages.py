@@ -208,7 +208,10 @@ def test_the_txt_download_is_the_published_text(cast, draft):
     draft = publication_publish(actor=cast.office, publication=draft)
     response = client_for(cast.office).get(publication_url(draft, "web:publication_download"))
     assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode("utf-8") == draft.published_text
+    # The published text, then the audit chain's head as it stood when it was published.
+    expected = f"{draft.published_text.rstrip()}\n\n{draft.audit_head}\n"
+    assert draft.audit_head.startswith("审计链：第 ")
+    assert response.content.decode("utf-8") == expected
     unknown = client_for(cast.office).get(
         publication_url(draft, "web:publication_download"), {"format": "pdf"}
     )
