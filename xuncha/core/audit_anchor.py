@@ -45,6 +45,15 @@ def audit_key() -> bytes:
     return _keys[path]
 
 
+def audit_key_forget() -> None:
+    """Forget the key read from the key file, so that :func:`audit_key` reads the file again.
+
+    The key is read once per process (see ``_keys``); a restore that puts the archive's key
+    file in place calls this, so the rest of the process signs and verifies with that key.
+    """
+    _keys.clear()
+
+
 def _create_key_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -147,6 +156,16 @@ def _parse_line(line: str, key: bytes) -> Anchor | None:
     )
 
 
+def anchor_line_parse(line: str, key: bytes) -> Anchor | None:
+    """The anchor one line of the anchor file records, if the line is valid under ``key``.
+
+    None when the line is not a JSON object, lacks a count or a last hash, or its MAC does not
+    match ``key``: a line signed with another key is as good as no line. Lets a caller check a
+    copy of the anchor file (as a restore does) with the key that will be in effect afterwards.
+    """
+    return _parse_line(line, key)
+
+
 def anchor_head() -> None:
     """Append the chain's committed head to the anchor file; log, never raise, on failure.
 
@@ -186,8 +205,10 @@ __all__ = [
     "anchor_append",
     "anchor_file_has_lines",
     "anchor_head",
+    "anchor_line_parse",
     "anchor_newest",
     "audit_key",
+    "audit_key_forget",
     "keyed_hash",
     "plain_hash",
 ]
