@@ -17,8 +17,10 @@ stored (``xuncha deadlines-refresh --check``).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -47,6 +49,31 @@ class ClockError(ValueError):
     """A pause, resumption or extension the clock does not allow; the message says why."""
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def clocks_batch(*, actor: Actor) -> Iterator[None]:
+    """Within one transaction, gather every :func:`clocks_changed` and bring the clocks up to
+    date once at the end, for all the records of each source together.
+
+    An import of many problems then syncs their clocks in a few bulk passes instead of one per
+    problem and move. Nothing inside the block may read the clocks it changed. A batch inside
+    a batch joins it.
+    """
+    if getattr(_batch, "changes", None) is not None:
+        yield
+        return
+    changes: dict[str, set[int]] = defaultdict(set)
+    _batch.changes = changes
+    try:
+        yield
+    finally:
+        _batch.changes = None
+    for source, ids in changes.items():
+        clocks_changed(actor=actor, source=source, ids=ids)
+
+
 @transaction.atomic
 def clocks_changed(*, actor: Actor, source: str, ids: Iterable[int]) -> None:
     """Something clocks count from or stop at changed on the records ``source``/``ids``:
@@ -54,9 +81,14 @@ def clocks_changed(*, actor: Actor, source: str, ids: Iterable[int]) -> None:
 
     ``source`` is what changed ("assignment", "plan", "problem", "measure", "verdict" …);
     each registered subject and holder says which of its records such a change touches.
+    Inside :func:`clocks_batch` the change is gathered and synced when the batch ends.
     """
     changed = {int(pk) for pk in ids}
     if not changed:
+        return
+    pending: dict[str, set[int]] | None = getattr(_batch, "changes", None)
+    if pending is not None:
+        pending[source] |= changed
         return
     calendar = work_calendar()
     touched: dict[str, set[int]] = defaultdict(set)

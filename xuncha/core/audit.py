@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -64,13 +67,14 @@ def audit_record(
     after: dict[str, Any] | None,
     scope: str = "",
 ) -> AuditEntry:
-    """Append one row to the audit chain; must run inside the caller's transaction."""
+    """Append one row to the audit chain; must run inside the caller's transaction.
+
+    Inside :func:`audit_batch` the row is kept and appended with the others when the batch
+    ends; the entry returned is then not yet saved.
+    """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction")
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_hash": GENESIS_HASH, "count": 0}
-    )
     user = actor if getattr(actor, "is_authenticated", False) else None
     fields = {
         "at": timezone.now().isoformat(),
@@ -83,30 +87,81 @@ def audit_record(
         "scope": scope,
         "before": to_json_value(before),
         "after": to_json_value(after),
-        "previous_hash": head.last_hash,
     }
-    text = canonical_text(fields)
-    digest = keyed_hash(text)
-    entry = AuditEntry.objects.create(
+    pending: list[dict[str, Any]] | None = getattr(_batch, "rows", None)
+    if pending is not None:
+        pending.append(fields)
+        return _entry(fields, previous_hash="", digest="", text="")
+    return _chain_append([fields])[0]
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Within one transaction, gather the audit rows and append them to the chain at the end.
+
+    The chain's head is locked once, for one bulk insert, instead of from the first row to the
+    commit: on PostgreSQL other writers append their own rows while a long import runs. The rows
+    are the same as one by one (each keeps its own time); nothing is appended when the block
+    fails, and the transaction then rolls back the rest. A batch inside a batch joins it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_batch must run inside the service's transaction")
+    if getattr(_batch, "rows", None) is not None:
+        yield
+        return
+    pending: list[dict[str, Any]] = []
+    _batch.rows = pending
+    try:
+        yield
+    finally:
+        _batch.rows = None
+    if pending:
+        _chain_append(pending)
+
+
+def _chain_append(rows: list[dict[str, Any]], batch_size: int = 500) -> list[AuditEntry]:
+    """Chain ``rows`` after the head (locked until the commit) and insert them in bulk."""
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS_HASH, "count": 0}
+    )
+    previous = head.last_hash
+    entries = []
+    for fields in rows:
+        fields["previous_hash"] = previous
+        text = canonical_text(fields)
+        digest = keyed_hash(text)
+        entries.append(_entry(fields, previous_hash=previous, digest=digest, text=text))
+        previous = digest
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        entries = AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    head.last_hash = previous
+    head.count += len(entries)
+    head.save(update_fields=["last_hash", "count"])
+    anchor_after_commit(transaction.get_connection())
+    return entries
+
+
+def _entry(fields: dict[str, Any], *, previous_hash: str, digest: str, text: str) -> AuditEntry:
+    return AuditEntry(
         at=dt.datetime.fromisoformat(fields["at"]),
-        actor=user,
+        actor_id=fields["actor_id"],
         actor_name=fields["actor_name"],
-        action=action,
+        action=fields["action"],
         object_type=fields["object_type"],
         object_id=fields["object_id"],
         object_repr=fields["object_repr"],
-        scope=scope,
+        scope=fields["scope"],
         before=fields["before"],
         after=fields["after"],
         canonical=text,
-        previous_hash=head.last_hash,
+        previous_hash=previous_hash,
         hash=digest,
     )
-    head.last_hash = digest
-    head.count += 1
-    head.save(update_fields=["last_hash", "count"])
-    anchor_after_commit(connection)
-    return entry
 
 
 def audit_head_text() -> str:
@@ -123,6 +178,7 @@ def audit_head_text() -> str:
 
 __all__ = [
     "AuditProblem",
+    "audit_batch",
     "audit_head_text",
     "audit_record",
     "audit_verify",

@@ -4,35 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from xuncha.core.audit import audit_record, snapshot
+from xuncha.clocks.services import clocks_batch
+from xuncha.core.audit import audit_batch, audit_record, snapshot
+from xuncha.core.locks import advisory_lock
 from xuncha.core.permissions import Actor
+from xuncha.digests.bulk import DigestRefused, digest_units_write
 from xuncha.digests.models import DigestImport
 from xuncha.findings.models import Measure, Problem
-from xuncha.findings.services import MeasureInput, problem_create
-from xuncha.rectification.services import progress_report_create
-from xuncha.rectification.transitions import problem_transition
+from xuncha.findings.reading import texts_read
 from xuncha.rounds.models import Assignment, Group, Round, Unit
 from xuncha.rounds.services import (
-    assignment_get_or_create,
     group_get_or_create,
     round_get_or_create,
-    unit_get_or_create,
 )
 from xuncha.text.digest import DigestError, ParsedDigest, parse_digest
 from xuncha.text.plan import facts_dict
 from xuncha.text.render import Digest, DigestMeasure, DigestProblem, DigestUnit, render_digest
 
 IMPORT_REASON = "导入摘编"
-
-
-class DigestRefused(DigestError):
-    """A digest that reads well but cannot be stored (e.g. its problems are already there)."""
 
 
 def digest_read(data: bytes | str, *, file_name: str = "") -> ParsedDigest:
@@ -87,16 +82,42 @@ def source_colon(text: str) -> str:
     return match.group(1) if match else "："
 
 
-@transaction.atomic
 def digest_import(
-    *, actor: Actor, data: bytes | str, file_name: str, round_name: str
+    *,
+    actor: Actor,
+    data: bytes | str,
+    file_name: str,
+    round_name: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DigestImport:
     """Store a digest's units, problems and measures in a round (created if absent).
 
     All or nothing: a file that fails to parse, or whose units already hold problems in this
-    round, leaves the database exactly as it was.
+    round, leaves the database exactly as it was; so does a process killed half way, since
+    everything is written in one transaction. The file is read, and every measure's figures
+    found, before that transaction begins; inside it the clocks are synced and the audit rows
+    appended in bulk at the end, so the write takes seconds, not minutes, for a large digest.
+    ``progress(units_written, units)`` is called as the units are written.
     """
     parsed = digest_read(data, file_name=file_name)
+    texts = (m.text for u in parsed.units for p in u.problems for m in p.measures)
+    with texts_read(texts), transaction.atomic(), audit_batch():
+        with clocks_batch(actor=actor):
+            record = _digest_store(actor, parsed, data, file_name, round_name, progress)
+        return record
+
+
+def _digest_store(
+    actor: Actor,
+    parsed: ParsedDigest,
+    data: bytes | str,
+    file_name: str,
+    round_name: str,
+    progress: Callable[[int, int], None] | None,
+) -> DigestImport:
+    # A second import into the same round waits here for the first to commit, then finds its
+    # round and units (and is refused if they already hold problems).
+    advisory_lock(f"digest-import:{round_name}")
     raw = data if isinstance(data, bytes) else data.encode("utf-8")
     text = data if isinstance(data, str) else raw.decode("utf-8", errors="replace")
     facts = facts_dict(parsed)
@@ -111,38 +132,9 @@ def digest_import(
     )
     for sequence, group_name in enumerate(facts["groups"], start=parsed.facts.group_first or 1):
         group_get_or_create(actor=actor, round_=round_, name=group_name, sequence=sequence)
-    problem_count = 0
-    for unit_parsed in parsed.units:
-        unit, _created = unit_get_or_create(
-            actor=actor, name=unit_parsed.name, committee=round_.committee
-        )
-        assignment, _created = assignment_get_or_create(actor=actor, round_=round_, unit=unit)
-        existing = assignment.problems.count()
-        if existing:
-            raise DigestRefused(
-                _(
-                    "单位“%(unit)s”在轮次“%(round)s”中已有%(count)s个问题，为免重复，本次未导入任何内容。"
-                )
-                % {"unit": unit.name, "round": round_.name, "count": existing},
-                line=unit_parsed.line,
-            )
-        for problem in unit_parsed.problems:
-            created = problem_create(
-                actor=actor,
-                assignment=assignment,
-                title=problem.title,
-                measures=[MeasureInput(text=m.text) for m in problem.measures],
-                unit_report=problem.rectification,
-                rectification_lead=problem.lead,
-                measures_numbered=any(m.ordinal is not None for m in problem.measures),
-            )
-            # A digest publishes rectification already under way: the problem starts at once.
-            problem_transition(actor=actor, problem=created, name="start", reason=IMPORT_REASON)
-            # What the digest says was done is the unit's own report on each measure, recorded
-            # through the same service as a liaison's (it starts the measure).
-            for measure in created.measures.order_by("ordinal"):
-                progress_report_create(actor=actor, measure=measure, text=measure.text)
-            problem_count += 1
+    problem_count = digest_units_write(
+        actor=actor, round_=round_, units=parsed.units, reason=IMPORT_REASON, progress=progress
+    )
     record = DigestImport.objects.create(
         round=round_,
         file_name=file_name[:255],

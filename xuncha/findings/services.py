@@ -23,10 +23,10 @@ from xuncha.findings.models import (
     RectificationKind,
     Regulation,
 )
+from xuncha.findings.reading import outcomes_of, read_first
 from xuncha.rounds.access import acting_roles, may_edit_unit
 from xuncha.rounds.models import Assignment
 from xuncha.text.notice import money_category_at
-from xuncha.text.quantities import find_outcomes
 
 
 class EditConflict(Exception):
@@ -136,8 +136,26 @@ def outcomes_refresh(measure: Measure) -> None:
     measure.outcomes.all().delete()
     measure.accountabilities.all().delete()
     measure.regulations.all().delete()
-    found = find_outcomes(measure.text)
-    Outcome.objects.bulk_create(
+    outcome_rows_save([outcome_rows(measure)])
+
+
+@dataclass
+class OutcomeRows:
+    """The rows a measure's text states, not yet saved. ``accountability`` is in the order of
+    the facts found; ``part_of`` gives, for each, the index of the count it is a part of
+    (其中…), or None."""
+
+    outcomes: list[Outcome]
+    accountability: list[Accountability]
+    part_of: list[int | None]
+    regulations: list[Regulation]
+
+
+def outcome_rows(measure: Measure) -> OutcomeRows:
+    """The outcome, accountability and regulation rows of a measure's text (read beforehand
+    where :mod:`xuncha.findings.reading` did)."""
+    found = outcomes_of(measure.text)
+    outcomes = [
         Outcome(
             measure=measure,
             position=position,
@@ -157,7 +175,7 @@ def outcomes_refresh(measure: Measure) -> None:
             else "",
         )
         for position, quantity in enumerate(found.quantities)
-    )
+    ]
     facts = found.accountability
     rows = [
         Accountability(
@@ -172,17 +190,7 @@ def outcomes_refresh(measure: Measure) -> None:
         )
         for fact in facts
     ]
-    # A part (其中…) points at the count it breaks down, which is saved first.
-    Accountability.objects.bulk_create(
-        [row for row, fact in zip(rows, facts, strict=True) if fact.part_of is None]
-    )
-    parts = []
-    for row, fact in zip(rows, facts, strict=True):
-        if fact.part_of is not None:
-            row.part_of = rows[fact.part_of]
-            parts.append(row)
-    Accountability.objects.bulk_create(parts)
-    Regulation.objects.bulk_create(
+    regulations = [
         Regulation(
             measure=measure,
             title=(fact.title or "")[:300],
@@ -193,12 +201,46 @@ def outcomes_refresh(measure: Measure) -> None:
             end=fact.end,
         )
         for fact in found.regulations
+    ]
+    return OutcomeRows(
+        outcomes=outcomes,
+        accountability=rows,
+        part_of=[fact.part_of for fact in facts],
+        regulations=regulations,
+    )
+
+
+def outcome_rows_save(batch: Sequence[OutcomeRows], batch_size: int = 500) -> None:
+    """Insert the rows of many measures in bulk (their measures saved already)."""
+    Outcome.objects.bulk_create(
+        [row for rows in batch for row in rows.outcomes], batch_size=batch_size
+    )
+    # A part points at the count it breaks down, which is saved first.
+    Accountability.objects.bulk_create(
+        [
+            row
+            for rows in batch
+            for row, parent in zip(rows.accountability, rows.part_of, strict=True)
+            if parent is None
+        ],
+        batch_size=batch_size,
+    )
+    parts = []
+    for rows in batch:
+        for row, parent in zip(rows.accountability, rows.part_of, strict=True):
+            if parent is not None:
+                row.part_of = rows.accountability[parent]
+                parts.append(row)
+    Accountability.objects.bulk_create(parts, batch_size=batch_size)
+    Regulation.objects.bulk_create(
+        [row for rows in batch for row in rows.regulations], batch_size=batch_size
     )
 
 
 MEASURE_EDITABLE_FIELDS = ["text", "owner", "department", "deadline"]
 
 
+@read_first("text")
 @transaction.atomic
 def measure_update(
     *,
@@ -279,6 +321,7 @@ def _problem_for_edit(
     return problem
 
 
+@read_first("text")
 @transaction.atomic
 def measure_create(
     *,
@@ -387,10 +430,13 @@ __all__ = [
     "EditConflict",
     "EditRefused",
     "MeasureInput",
+    "OutcomeRows",
     "bump_version",
     "measure_create",
     "measure_delete",
     "measure_update",
+    "outcome_rows",
+    "outcome_rows_save",
     "outcomes_refresh",
     "problem_create",
     "problem_plan_update",

@@ -30,7 +30,7 @@ from xuncha.followups.access import (
 from xuncha.followups.models import Batch, FollowUp, SurveyResponse, SurveyTemplate, Visit
 from xuncha.followups.scales import answers_problems, normalise_answer, percentage, scale_scores
 from xuncha.followups.services import visit_evidence_add
-from xuncha.followups.sheets import SheetError, read_survey_sheet
+from xuncha.followups.sheets import SheetError, SheetRow, read_survey_sheet
 
 
 def _template_of(visit: Visit) -> SurveyTemplate:
@@ -65,29 +65,39 @@ def survey_answers_add(
     return _responses_create(actor, visit, rows, [source or _("手工录入")] * len(rows))
 
 
-@transaction.atomic
 def survey_import_xlsx(*, actor: Actor, visit: Visit, file: File[bytes]) -> list[SurveyResponse]:
     """Import respondents from an .xlsx sheet (header row = the questions), all or nothing.
 
     A bad cell refuses the whole sheet, with every bad cell named by sheet, row and column.
     The sheet itself is kept with the visit's evidence, so each answer can be traced to it.
+    The sheet is read before the write transaction begins (a large workbook takes a while);
+    it is read again inside only if the visit's questionnaire changed meanwhile.
     """
-    visit = lock_visit(visit)
     require_visit_member(actor, visit, _("导入满意度测评"))
-    require_visited(visit, _("导入满意度测评"))
-    template = _template_of(visit)
     name = (getattr(file, "name", "") or "测评表.xlsx").rsplit("/", 1)[-1]
     if not name.lower().endswith(".xlsx"):
         raise FollowUpError(_("请上传 .xlsx 格式的测评表（文件“%(name)s”）。") % {"name": name})
     check_file(name, file.chunks(), max_bytes=settings.XUNCHA_EVIDENCE_MAX_BYTES)
-    file.seek(0)
-    try:
-        rows = read_survey_sheet(
-            file, questions=template.questions, scores=scale_scores(template.scale), name=name
-        )
-    except SheetError as error:
-        raise FollowUpError(str(error)) from error
-    file.seek(0)
+    template = _template_of(visit)
+    rows = _sheet_rows(file, template, name)
+    return _survey_store(actor, visit, file, name, template, rows)
+
+
+@transaction.atomic
+def _survey_store(
+    actor: Actor,
+    visit: Visit,
+    file: File[bytes],
+    name: str,
+    read_with: SurveyTemplate,
+    rows: list[SheetRow],
+) -> list[SurveyResponse]:
+    visit = lock_visit(visit)
+    require_visit_member(actor, visit, _("导入满意度测评"))
+    require_visited(visit, _("导入满意度测评"))
+    template = _template_of(visit)
+    if (template.questions, template.scale) != (read_with.questions, read_with.scale):
+        rows = _sheet_rows(file, template, name)
     responses = _responses_create(
         actor,
         visit,
@@ -96,6 +106,18 @@ def survey_import_xlsx(*, actor: Actor, visit: Visit, file: File[bytes]) -> list
     )
     visit_evidence_add(actor=actor, visit=visit, upload=file)
     return responses
+
+
+def _sheet_rows(file: File[bytes], template: SurveyTemplate, name: str) -> list[SheetRow]:
+    file.seek(0)
+    try:
+        rows = read_survey_sheet(
+            file, questions=template.questions, scores=scale_scores(template.scale), name=name
+        )
+    except SheetError as error:
+        raise FollowUpError(str(error)) from error
+    file.seek(0)
+    return list(rows)
 
 
 def _responses_create(

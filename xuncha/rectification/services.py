@@ -16,6 +16,7 @@ from xuncha.core.storage import removed_if_refused, stored_file_save
 from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
 from xuncha.findings.models import RectificationKind as Kind
+from xuncha.findings.reading import quantities_of, read_first
 from xuncha.findings.services import EditRefused, problem_scope
 from xuncha.rectification.models import (
     Comment,
@@ -28,7 +29,6 @@ from xuncha.rectification.plans import plan_gaps
 from xuncha.rectification.transitions import measure_transition, plan_transition
 from xuncha.rounds.access import acting_roles
 from xuncha.rounds.models import Assignment
-from xuncha.text.quantities import find_quantities
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -68,6 +68,7 @@ def _problem_accepts_reports(problem: Problem) -> bool:
 
 
 @removed_if_refused
+@read_first("text")
 @transaction.atomic
 def progress_report_create(
     *,
@@ -111,7 +112,7 @@ def progress_report_create(
             start=q.start,
             end=q.end,
         )
-        for position, q in enumerate(find_quantities(text))
+        for position, q in enumerate(quantities_of(text))
     )
     audit_record(
         actor=actor,

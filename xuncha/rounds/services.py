@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,13 @@ def round_get_or_create(*, actor: Actor, name: str, **fields: Any) -> tuple[Roun
     existing = Round.objects.filter(name=name).first()
     if existing is not None:
         return existing, False
-    round_ = Round.objects.create(name=name, **fields)
+    try:
+        # Two imports may create the same new round at once: on PostgreSQL the second insert
+        # waits for the first transaction and then fails on the unique name; it uses that round.
+        with transaction.atomic():
+            round_ = Round.objects.create(name=name, **fields)
+    except IntegrityError:
+        return Round.objects.get(name=name), False
     audit_record(
         actor=actor, action="round.create", instance=round_, before=None, after=snapshot(round_)
     )

@@ -46,9 +46,23 @@ class Command(BaseCommand):
                     % {"units": len(parsed.units), "problems": problems}
                 )
             return
+        step = max(1, len(parsed.units) // 10)
+
+        def progress(done: int, total: int) -> None:
+            # About ten lines on stderr, from "0/N" as the write begins; all before the commit.
+            if options["verbosity"] >= 1 and (done % step == 0 or done == total):
+                self.stderr.write(
+                    _("正在写入：%(done)s/%(total)s 个单位") % {"done": done, "total": total}
+                )
+                self.stderr.flush()
+
         try:
             record = digest_import(
-                actor=None, data=data, file_name=path.name, round_name=options["round_name"]
+                actor=None,
+                data=data,
+                file_name=path.name,
+                round_name=options["round_name"],
+                progress=progress,
             )
         except DigestError as error:
             raise CommandError(f"{path}: {error}") from error
