@@ -98,3 +98,11 @@ def test_the_api_is_read_only(world, client_for):
 
     assert created.status_code == 405
     assert deleted.status_code == 405
+
+
+def test_a_record_out_of_reach_is_not_found_in_chinese(world):
+    client = APIClient()
+    client.force_authenticate(world.outsider)
+    response = client.get(reverse("api:unit-detail", args=[world.bureau_a.pk]))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到，或您无权查看。"}

@@ -295,6 +295,18 @@ class ProblemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Why a request was refused: not logged in, or nothing found there (DRF's ``detail``)."""
+
+    detail = serializers.CharField(help_text=_("原因"))
+
+
+# A refused query, as DRF's validation error: each parameter's name with the reasons for it.
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
 # The largest id a database column holds (a signed 64-bit integer): larger ones find nothing
 # and are refused with a 400 instead of overflowing the query.
 ID_MAX = 2**63 - 1

@@ -11,13 +11,24 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from xuncha.api.serializers import (
+    FIELD_ERRORS_SCHEMA,
+    ID_MAX,
+    ErrorSerializer,
     ProblemFilterSerializer,
     ProblemSerializer,
     RoundDetailSerializer,
@@ -35,20 +46,63 @@ from xuncha.rounds.access import unit_ids_for_user
 from xuncha.rounds.models import Group, Round, Unit
 from xuncha.rounds.selectors import assignments_for_user, rounds_for_user, units_for_user
 
+# What the schema documents beside the 200: every refusal the API can answer, so that a client
+# (and tests/api/test_schema_fuzz.py) can rely on the documented statuses and bodies.
+NOT_LOGGED_IN = OpenApiResponse(ErrorSerializer, description=_("未登录，或登录信息无效。"))
+PAGE_NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("页码超出范围。"))
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("不存在，或用户无权查看。"))
+BAD_QUERY = OpenApiResponse(FIELD_ERRORS_SCHEMA, description=_("筛选条件无效，按参数列出原因。"))
+
+# A record's id in a path: a positive database id (another path is not the API's, and Django
+# answers it with its own page).
+ID_PARAMETER = OpenApiParameter(
+    "id",
+    {"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX},
+    OpenApiParameter.PATH,
+    description=_("编号"),
+)
+
+
+def list_responses(serializer: type[Serializer]) -> dict[int, Any]:
+    """A page of a collection (paginated by drf-spectacular), or why not."""
+    return {200: serializer, 403: NOT_LOGGED_IN, 404: PAGE_NOT_FOUND}
+
+
+def detail_responses(serializer: type[Serializer]) -> dict[int, Any]:
+    """One record, or why not."""
+    return {200: serializer, 403: NOT_LOGGED_IN, 404: NOT_FOUND}
+
 
 def groups_prefetch() -> Prefetch:
     """A round's groups in their own order, without joining the round again."""
     return Prefetch("groups", queryset=Group.objects.order_by("sequence", "name", "id"))
 
 
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only view set whose records come from the user's scope: a record outside it, or
+    none with that id, is the same 404, said in Chinese (Django's own message is English)."""
+
+    def get_object(self) -> Any:
+        try:
+            return super().get_object()
+        except Http404 as missing:
+            raise NotFound(_("未找到，或您无权查看。")) from missing
+
+
 @extend_schema_view(
-    list=extend_schema(summary=_("巡察轮次列表"), description=_("用户可见的巡察轮次及其巡察组。")),
+    list=extend_schema(
+        summary=_("巡察轮次列表"),
+        description=_("用户可见的巡察轮次及其巡察组。"),
+        responses=list_responses(RoundSerializer),
+    ),
     retrieve=extend_schema(
         summary=_("巡察轮次详情"),
         description=_("轮次、巡察组，以及用户可见的被巡察单位（含反馈日期和各状态问题数）。"),
+        parameters=[ID_PARAMETER],
+        responses=detail_responses(RoundDetailSerializer),
     ),
 )
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+class RoundViewSet(ScopedViewSet):
     """Rounds in which the user may see at least one unit."""
 
     lookup_value_converter = "int"
@@ -79,11 +133,18 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("被巡察单位列表"), description=_("用户可见的单位，含上下级关系。")
+        summary=_("被巡察单位列表"),
+        description=_("用户可见的单位，含上下级关系。"),
+        responses=list_responses(UnitSerializer),
     ),
-    retrieve=extend_schema(summary=_("被巡察单位详情"), description=_("单位及其上下级。")),
+    retrieve=extend_schema(
+        summary=_("被巡察单位详情"),
+        description=_("单位及其上下级。"),
+        parameters=[ID_PARAMETER],
+        responses=detail_responses(UnitSerializer),
+    ),
 )
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(ScopedViewSet):
     """Units the user may see, as a tree by ids."""
 
     lookup_value_converter = "int"
@@ -111,12 +172,16 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             "用户可见的问题，含整改措施、成效、追责问责和建章立制；可按轮次、单位、巡察组和状态筛选。"
         ),
         parameters=[ProblemFilterSerializer],
+        responses={**list_responses(ProblemSerializer), 400: BAD_QUERY},
     ),
     retrieve=extend_schema(
-        summary=_("问题详情"), description=_("问题及其整改措施、成效、追责问责和建章立制。")
+        summary=_("问题详情"),
+        description=_("问题及其整改措施、成效、追责问责和建章立制。"),
+        parameters=[ID_PARAMETER],
+        responses=detail_responses(ProblemSerializer),
     ),
 )
-class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
+class ProblemViewSet(ScopedViewSet):
     """The ledger (整改台账): problems in scope with their measures and what was read from them."""
 
     lookup_value_converter = "int"
