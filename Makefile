@@ -8,10 +8,15 @@ XUNCHA := $(VENV)/bin/xuncha
 HOST ?= 127.0.0.1:8000
 # The PostgreSQL pass of `make test`; scripts/postgres-ready creates this role and database.
 POSTGRES_URL ?= postgres://xuncha:xuncha@127.0.0.1:5432/xuncha
+# The suite runs on every core (pytest-xdist), a test file to a worker: its module fixtures
+# (a loaded demo, a served site) are made once.
+PYTEST ?= $(PY) -m pytest -n auto --dist loadfile
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve demo test test-sqlite test-postgres lint typecheck layers fmt check-migrations check-deploy bench clean
+WHEELHOUSE ?= wheelhouse
+
+.PHONY: help install run serve demo wheelhouse deploy-check test test-sqlite test-postgres lint typecheck layers fmt check-migrations check-deploy bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,7 +33,7 @@ run: install ## Start the web app on SQLite with the demo dataset at http://127.
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
 	XUNCHA_DEBUG=1 $(XUNCHA) deadlines-refresh
 	XUNCHA_DEBUG=1 $(XUNCHA) demo
-	XUNCHA_DEBUG=1 $(XUNCHA) serve $(HOST)
+	XUNCHA_DEBUG=1 $(XUNCHA) runserver $(HOST)
 
 demo: install ## Load the demo dataset into the SQLite database
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
@@ -37,11 +42,11 @@ demo: install ## Load the demo dataset into the SQLite database
 test: install lint layers typecheck check-migrations check-deploy test-sqlite test-postgres ## Run every check and test (SQLite, then PostgreSQL)
 
 test-sqlite: install ## Run the test suite on SQLite
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-postgres: install ## Run the test suite on the local PostgreSQL server
 	@if bash scripts/postgres-ready; then \
-		DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest; \
+		DATABASE_URL=$(POSTGRES_URL) $(PYTEST); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is required in CI and is not reachable." >&2; exit 1; \
 	else \
@@ -68,9 +73,18 @@ check-migrations: install ## Fail when a model change has no migration
 check-deploy: install ## Django's deployment checks with production settings
 	XUNCHA_SSL_REDIRECT=1 XUNCHA_DATA_DIR=$$(mktemp -d) $(PY) manage.py check --deploy --fail-level WARNING
 
+wheelhouse: install ## Build every wheel an offline install needs (xuncha, its dependencies, the front-end assets inside them) into wheelhouse/
+	rm -rf $(WHEELHOUSE)
+	$(VENV)/bin/pip wheel --quiet --wheel-dir $(WHEELHOUSE) .
+	cd $(WHEELHOUSE) && sha256sum *.whl > SHA256SUMS
+	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels; install with: pip install --no-index --find-links $(WHEELHOUSE) xuncha"
+
+deploy-check: wheelhouse ## Install the wheelhouse offline into a clean venv, serve with gunicorn, log in, back up and restore
+	$(PY) scripts/deploy_check.py --wheelhouse $(WHEELHOUSE) --python $(PYTHON)
+
 bench: install ## Benchmarks: quantity precision/recall, ledger paging at 100,000 problems
 	$(PY) bench/quantities.py
 	$(PY) bench/ledger.py --problems 100000 --database both
 
 clean: ## Remove the virtualenv, the local database and caches
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-results
+	rm -rf $(VENV) var $(WHEELHOUSE) .pytest_cache .ruff_cache test-results

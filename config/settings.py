@@ -14,7 +14,15 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("XUNCHA_DATA_DIR", BASE_DIR / "var"))
+# The database, uploaded evidence, keys and collected static files. From a source checkout
+# the default is its var/ folder; an installed package (no manage.py beside config/) defaults
+# to var/ in the working directory, and a deployment sets XUNCHA_DATA_DIR (docs/deploy.md).
+DATA_DIR = Path(
+    os.environ.get(
+        "XUNCHA_DATA_DIR",
+        BASE_DIR / "var" if (BASE_DIR / "manage.py").exists() else Path.cwd() / "var",
+    )
+)
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -99,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A write that waited too long for the database answers 503 with a page (nothing stored).
+    "xuncha.core.middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,10 +163,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options", f"-c random_page_cost={os.environ.get('XUNCHA_PG_RANDOM_PAGE_COST', '1.1')}"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once, and take the write lock when a transaction
-    # begins, so that concurrent appends to the audit chain are serialised as on PostgreSQL.
+    # Write-ahead logging: readers never wait for a writer, and a writer waits for another (up
+    # to XUNCHA_SQLITE_TIMEOUT seconds) instead of failing at once. The write lock is taken when
+    # a transaction begins, so that concurrent appends to the audit chain are serialised as on
+    # PostgreSQL. synchronous=NORMAL is durable in WAL mode except for the last transactions
+    # before a power cut, never corrupt.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": float(os.environ.get("XUNCHA_SQLITE_TIMEOUT", "60")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+        }
     )
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -247,6 +264,17 @@ SESSION_COOKIE_SECURE = not DEBUG and not env_flag("XUNCHA_INSECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_flag("XUNCHA_SSL_REDIRECT", default=False)
+# Behind a reverse proxy that terminates TLS (docs/deploy.md): the proxy says the request came
+# over https in X-Forwarded-Proto, so secure cookies and redirects work.
+if env_flag("XUNCHA_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_flag("XUNCHA_USE_X_FORWARDED_HOST")
+# Origins besides the site's own host that may post forms (a proxy on another port or name).
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("XUNCHA_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
 SECURE_HSTS_SECONDS = int(os.environ.get("XUNCHA_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
