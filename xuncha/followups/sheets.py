@@ -8,7 +8,9 @@ column, and nothing is returned unless the whole sheet is good.
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +23,25 @@ from openpyxl.utils.exceptions import InvalidFileException
 from xuncha.followups.scales import answer_problem, normalise_answer
 
 MAX_REPORTED = 20
+# What openpyxl, zipfile and the XML parser raise on a file that is not a sound .xlsx: cut short,
+# garbled bytes, missing parts. Caught only around the calls that read the file, so a mistake in
+# this module's own code still shows as one.
+_UNREADABLE: tuple[type[Exception], ...] = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    RuntimeError,  # zipfile: an encrypted part, an unknown compression method
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,  # xml.etree's ParseError and lxml's syntax errors
+)
 
 
 @dataclass(frozen=True)
@@ -52,14 +73,19 @@ def read_survey_sheet(
     """The respondents of the sheet, or :class:`SheetError` naming every bad cell."""
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except _UNREADABLE:
         raise SheetError([f"文件“{name}”不是有效的 Excel（.xlsx）文件"]) from None
     try:
         if not workbook.worksheets:
             raise SheetError([f"文件“{name}”没有工作表"])
-        sheet = workbook.worksheets[0]
-        rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-        return _read_rows(rows, sheet.title, questions, scores)
+        try:
+            sheet = workbook.worksheets[0]
+            title = sheet.title
+            # the rows are read from the file only now, so damage inside the sheet shows here
+            rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        except _UNREADABLE:
+            raise SheetError([f"文件“{name}”已损坏，无法读出第一个工作表的内容"]) from None
+        return _read_rows(rows, title, questions, scores)
     finally:
         workbook.close()
 

@@ -7,6 +7,7 @@ offsets into the caller's string intact, so spans found on a masked copy are spa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 
 import cn2an
@@ -24,6 +25,18 @@ NUMBER = (
 # What may not stand right before a number: another digit or numeral (we would be inside a
 # longer number), 第 (an ordinal), or letters and operators (codes such as 5G, 1+10+N).
 NUMBER_START = rf"(?<![0-9０-９.．{CHINESE_NUMERALS}第A-Za-z+＋/])"
+# NUMBER for patterns run with finditer over a whole text. It reads the same numbers, but does
+# not try the 1,234 shape again from a group of three digits inside a run that the search
+# already tried from the run's first digits (a number start, then a group of one to three
+# digits and a comma): from there the shape reaches the same end, where the words after it
+# failed already. Without this, each group of a long run of "123," rescans the rest of the run.
+_TRIED_GROUP = "".join(
+    rf"(?!(?<={NUMBER_START}[0-9]{{{width}}},)[0-9]{{3}})" for width in (1, 2, 3)
+)
+SCANNED_NUMBER = (
+    rf"(?:{_TRIED_GROUP}[0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9])|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
+    rf"|[{CHINESE_DIGITS}][{CHINESE_NUMERALS}]*"
+)
 
 MULTIPLIERS: dict[str, int] = {
     "万亿": 10**12,
@@ -89,32 +102,34 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     《》 nest; quotes pair with the next closing mark. An opening mark that is never closed
     hides nothing: damaged input should lose a bracket, not a paragraph.
     """
+    closes = _matching_closes(text)
     regions: list[tuple[int, int]] = []
     position = 0
-    while position < len(text):
-        closing = _QUOTE_PAIRS.get(text[position])
-        if closing is None:
-            position += 1
-            continue
-        end = _matching_close(text, position, text[position], closing)
-        if end is None:
-            position += 1
-            continue
-        regions.append((position + 1, end))
-        position = end + 1
+    for opening in sorted(closes):
+        if opening >= position:  # not inside the region before
+            regions.append((opening + 1, closes[opening]))
+            position = closes[opening] + 1
     return regions
 
 
-def _matching_close(text: str, start: int, opening: str, closing: str) -> int | None:
-    depth = 0
-    for index in range(start, len(text)):
-        if text[index] == opening and opening != closing:
-            depth += 1
-        elif text[index] == closing:
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
+def _matching_closes(text: str) -> dict[int, int]:
+    """The offset of the mark closing each opening mark that is closed, in one pass per pair.
+
+    An opening mark is closed where the marks of its pair after it first balance it (each
+    later opening of the same pair needs its own closing first): a stack per pair finds them.
+    """
+    closes: dict[int, int] = {}
+    for opening, closing in _QUOTE_PAIRS.items():
+        if opening not in text:
+            continue
+        pattern = re.compile(f"[{re.escape(opening)}{re.escape(closing)}]")
+        stack: list[int] = []
+        for match in pattern.finditer(text):
+            if match.group() == opening:
+                stack.append(match.start())
+            elif stack:
+                closes[stack.pop()] = match.start()
+    return closes
 
 
 def mask_quoted(text: str) -> str:
@@ -125,12 +140,51 @@ def mask_quoted(text: str) -> str:
     return "".join(characters)
 
 
-def clause_start(text: str, position: int, breaks: str = CLAUSE_BREAKS) -> int:
-    """Offset just after the last clause break before ``position`` (0 when there is none)."""
-    for index in range(position - 1, -1, -1):
+def clause_start(text: str, position: int, breaks: str = CLAUSE_BREAKS, lowest: int = 0) -> int:
+    """Offset just after the last clause break before ``position`` (0 when there is none).
+
+    With ``lowest``, the answer is never below it and nothing before it is read: callers that
+    only look a few characters back say so, and a long clause is not scanned once per match.
+    """
+    for index in range(position - 1, max(lowest, 0) - 1, -1):
         if text[index] in breaks:
             return index + 1
-    return 0
+    return max(lowest, 0)
+
+
+class ClauseStarts:
+    """:func:`clause_start` for many positions of one text, without scanning back each time."""
+
+    def __init__(self, text: str, breaks: str = CLAUSE_BREAKS) -> None:
+        self.breaks = [match.start() for match in re.finditer(f"[{re.escape(breaks)}]", text)]
+
+    def at(self, position: int) -> int:
+        """Offset just after the last clause break before ``position`` (0 when there is none)."""
+        index = bisect_left(self.breaks, position)
+        return self.breaks[index - 1] + 1 if index else 0
+
+    def same(self, start: int, end: int) -> bool:
+        """True when no clause break lies between the two offsets (``start <= end``)."""
+        return bisect_left(self.breaks, start) == bisect_left(self.breaks, end)
+
+
+class Spans:
+    """Disjoint spans kept in text order, asked whether a new span overlaps any of them."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) shares a character with a kept span (both not empty)."""
+        index = bisect_left(self.starts, end)  # kept spans that start before ``end``
+        return index > 0 and self.ends[index - 1] > start
+
+    def extend(self, spans: list[tuple[int, int]]) -> None:
+        """Keep spans, in text order, that overlap neither each other nor those kept."""
+        merged = sorted([*zip(self.starts, self.ends, strict=True), *spans])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
 
 
 def clause_number(text: str, position: int) -> int:

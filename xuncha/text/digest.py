@@ -18,6 +18,7 @@ partial is returned. Damaged characters are kept and reported as warnings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,9 @@ _SENTENCE_END = frozenset("。；;！？!?")
 _SENTENCE_CLOSERS = frozenset("”’」』)）")
 _MARKER = re.compile(r"([一二三四五六七八九十]{1,3})是")
 _REPLACEMENT_CHARACTER = "\ufffd"
+# A warning quotes the 《title》 around a damaged character only up to this length: a line of
+# damaged characters inside one long bracket would otherwise repeat the line in each warning.
+TITLE_QUOTED_MAX_LENGTH = 100
 
 
 class DigestError(Exception):
@@ -373,15 +377,28 @@ def _line_at(pieces: Sequence[_Line], offset: int) -> int:
 
 
 def _damaged_character_warnings(raw_lines: Sequence[str]) -> list[DigestWarning]:
-    """One warning per U+FFFD, naming line, column and the 《title》 around it if any."""
+    """One warning per U+FFFD, naming line, column and the 《title》 around it if any.
+
+    The title is the text from the last 《 before the character to the first 》 after it,
+    quoted when it is at most :data:`TITLE_QUOTED_MAX_LENGTH` characters long.
+    """
     warnings = []
     for number, raw in enumerate(raw_lines, 1):
+        if _REPLACEMENT_CHARACTER not in raw:
+            continue
+        openings = [index for index, char in enumerate(raw) if char == "《"]
+        closings = [index for index, char in enumerate(raw) if char == "》"]
         column = raw.find(_REPLACEMENT_CHARACTER)
         while column != -1:
             where = f"第{number}行第{column + 1}字"
-            opening, closing = raw.rfind("《", 0, column), raw.find("》", column)
-            if opening != -1 and closing != -1:
-                where += f"(位于{raw[opening : closing + 1]}中)"
+            before = bisect_left(openings, column)
+            after = bisect_left(closings, column)
+            if before and after < len(closings):
+                opening, closing = openings[before - 1], closings[after]
+                if closing + 1 - opening <= TITLE_QUOTED_MAX_LENGTH:
+                    where += f"(位于{raw[opening : closing + 1]}中)"
+                else:
+                    where += "(位于一个很长的《》中)"
             warnings.append(
                 DigestWarning(number, f"{where}含有无法识别的字符(U+FFFD)，已原样保留，请核对原文")
             )

@@ -13,6 +13,9 @@ from xuncha.text._numbers import (
     CLAUSE_BREAKS,
     NUMBER,
     NUMBER_START,
+    SCANNED_NUMBER,
+    ClauseStarts,
+    Spans,
     clause_start,
     mask_quoted,
     parse_number,
@@ -176,8 +179,8 @@ def _sanctions_counted(
 
 def _counted_before(masked: str, position: int, floor: int) -> tuple[int, str, int] | None:
     """(people, unit, start) of the count in the words before ``position``, if any."""
-    window_start = max(floor, clause_start(masked, position, CLAUSE_BREAKS + "、"))
-    window_start = max(window_start, position - _PEOPLE_REACH)
+    lowest = max(floor, position - _PEOPLE_REACH)
+    window_start = clause_start(masked, position, CLAUSE_BREAKS + "、", lowest)
     candidates = list(_PEOPLE_BEFORE.finditer(masked, window_start, position))
     if not candidates:
         return None
@@ -282,9 +285,21 @@ _ISSUING = (
 _REVISING = ("修订完善", "修改完善", "健全完善", "修订", "修改", "修正", "完善", "健全")
 _VERB = "|".join(sorted(_ISSUING + _REVISING, key=len, reverse=True))
 # Verbs chained by 和/并 act together; the first one names the action (建立和修订完善 → issued).
-_VERB_PHRASE = rf"(?:{_VERB})(?:(?:和|并|及|与|、|并报请|报请)?(?:{_VERB}))*了?"
-_VERB_BEFORE = re.compile(rf"(?:{_VERB_PHRASE})$")
+# Such a chain is read backwards from where it must end (:func:`_verb_phrase_start`), never by a
+# regular expression: 建立健全 is one verb or two, and a pattern that tried both ways would take
+# time doubling with each verb of a long chain.
+_JOINING_WORDS = ("和", "并", "及", "与", "、", "并报请", "报请")
+_VERB_ENDING = "了"
 _FIRST_VERB = re.compile(_VERB)
+# A verb written as two verbs (建立健全 = 建立 + 健全) adds no chain: the chains are the same.
+_SINGLE_VERBS = tuple(
+    verb
+    for verb in _ISSUING + _REVISING
+    if not any(
+        verb[:cut] in _ISSUING + _REVISING and verb[cut:] in _ISSUING + _REVISING
+        for cut in range(1, len(verb))
+    )
+)
 # A title right after these is studied, implemented or promoted, not issued by the unit.
 _STUDY_BEFORE = re.compile(
     "(?:学习贯彻|贯彻落实|学习|贯彻|落实|解读|宣传|宣讲|研读|依据|根据|按照|对照|遵照|参照"
@@ -301,23 +316,35 @@ _RULE_WORDS = (
 )  # fmt: skip
 # Titles of documents that report or publish rather than rule, whatever verb precedes them.
 _NOT_A_RULE_TITLE = ("报告", "报", "参阅", "内参", "文集", "读本", "教材", "汇编", "选编", "片")
-_TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]*[)）]|[>〉])+$")  # (试行), nested <…> endings
+_NOTE_BRACKETS = "()（）"
 _TITLE_SEPARATOR = re.compile("(?:、|和|及|与|以及)?")
 _RULE_NOUN = "规章制度|制度文件|制度机制|制度|规章|规定|办法|文件|机制"
 _GROUP_TOTAL = re.compile(
     rf"等(?P<total>{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)(?:{_RULE_NOUN}))"
 )
-_COUNTED = (
-    re.compile(
-        rf"建章立制(?:共计|共|达)?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+# Counts of unnamed rules, each with whether a chain of verbs before it belongs to its span.
+# Nothing a count starts with can end or continue such a chain, so the chain right before a
+# count is the one a pattern starting with the verbs would have matched.
+_COUNTED: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (
+        re.compile(
+            rf"建章立制(?:共计|共|达)?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+        ),
+        False,
     ),
-    re.compile(
-        rf"(?P<verb>{_VERB_PHRASE})?(?:各项|各类|相关|有关)?(?:规章制度|制度机制|制度文件|制度|规章)"
-        rf"(?:共计|共|达)?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+    (
+        re.compile(
+            r"(?:各项|各类|相关|有关)?(?:规章制度|制度机制|制度文件|制度|规章)"
+            rf"(?:共计|共|达)?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+        ),
+        True,
     ),
-    re.compile(
-        rf"(?P<verb>{_VERB_PHRASE})?{NUMBER_START}(?P<num>{NUMBER})(?:余|多)?(?:项|个|件|部|条)"
-        rf"(?:各项|相关)?(?:{_RULE_NOUN})"
+    (
+        re.compile(
+            rf"{NUMBER_START}(?P<num>{SCANNED_NUMBER})(?:余|多)?(?:项|个|件|部|条)"
+            rf"(?:各项|相关)?(?:{_RULE_NOUN})"
+        ),
+        True,
     ),
 )
 
@@ -335,19 +362,77 @@ def find_regulations(text: str) -> tuple[RegulationFact, ...]:
     neither by a title nor by a count ("建立联席会议机制") are not reported.
     """
     masked = mask_quoted(text)
+    clauses = ClauseStarts(text)
     facts: list[RegulationFact] = []
     for group in _title_groups(text):
-        facts.extend(_titled(text, group))
-    taken = [(fact.start, fact.end) for fact in facts]
-    for pattern in _COUNTED:
-        for match in pattern.finditer(masked):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+        facts.extend(_titled(text, clauses, group))
+    taken = Spans()
+    taken.extend([(fact.start, fact.end) for fact in facts])
+    for pattern, after_verbs in _COUNTED:
+        # a pattern's own counts never overlap: only the facts found before it can
+        found = []
+        for start, count_start, end, number in _counts(masked, pattern, after_verbs):
+            if taken.overlaps(start, end):
                 continue
-            fact = _counted(text, match)
+            fact = _counted(text, masked, (start, count_start, end), number)
             if fact is not None:
-                facts.append(fact)
-                taken.append((fact.start, fact.end))
+                found.append(fact)
+        taken.extend([(fact.start, fact.end) for fact in found])
+        facts.extend(found)
     return tuple(sorted(facts, key=lambda fact: fact.start))
+
+
+def _counts(
+    masked: str, pattern: re.Pattern[str], after_verbs: bool
+) -> list[tuple[int, int, int, str]]:
+    """(start, count start, end, number as written) of each count, with its verbs if asked.
+
+    The counts are those a search for the verbs and the count together would find: each starts
+    at the first verb of the chain right before it, never before the end of the previous one.
+    """
+    counts = []
+    position = 0
+    while (match := pattern.search(masked, position)) is not None:
+        start = count_start = match.start()
+        if after_verbs:
+            chain = _verb_phrase_start(masked, position, count_start)
+            start = count_start if chain is None else chain
+        counts.append((start, count_start, match.end(), match["num"]))
+        position = match.end()
+    return counts
+
+
+def _verb_phrase_start(text: str, lowest: int, end: int) -> int | None:
+    """Where the longest chain of verbs ending at ``end`` starts (not before ``lowest``).
+
+    A chain is verbs, each joined to the one before by nothing or one joining word, and may end
+    in 了. Read backwards from ``end``: each place a verb must end at, the verbs that end
+    there, and the places the verb before them may end at; the earliest verb start wins.
+    """
+    stop = end - 1 if end > lowest and text[end - 1] == _VERB_ENDING else end
+    earliest: int | None = None
+    ends = {stop}
+    while ends:
+        verb_end = max(ends)
+        ends.discard(verb_end)
+        for verb in _VERBS_ENDING_IN.get(text[verb_end - 1 : verb_end], ()):
+            verb_start = verb_end - len(verb)
+            if verb_start < lowest or not text.startswith(verb, verb_start):
+                continue
+            earliest = verb_start if earliest is None else min(earliest, verb_start)
+            ends.add(verb_start)
+            for word in _JOINING_WORDS:
+                if verb_start - len(word) >= lowest and text.startswith(
+                    word, verb_start - len(word)
+                ):
+                    ends.add(verb_start - len(word))
+    return earliest
+
+
+_VERBS_ENDING_IN: dict[str, tuple[str, ...]] = {
+    last: tuple(verb for verb in _SINGLE_VERBS if verb[-1] == last)
+    for last in {verb[-1] for verb in _SINGLE_VERBS}
+}
 
 
 def _title_groups(text: str) -> list[list[tuple[int, int]]]:
@@ -364,13 +449,17 @@ def _title_groups(text: str) -> list[list[tuple[int, int]]]:
     return groups
 
 
-def _titled(text: str, group: list[tuple[int, int]]) -> list[RegulationFact]:
+def _titled(text: str, clauses: ClauseStarts, group: list[tuple[int, int]]) -> list[RegulationFact]:
     first, last = group[0][0], group[-1][1]
-    before = text[clause_start(text, first) : first]
-    if _STUDY_BEFORE.search(before) or _NOT_A_RULE_AFTER.match(text, last):
+    clause = clauses.at(first)
+    # a study word is at most five characters, one more is read for 作's guard
+    if _STUDY_BEFORE.search(text, max(clause, first - 6), first):
         return []
-    verb = _VERB_BEFORE.search(before)
-    action = _action(verb.group()) if verb else ""
+    if _NOT_A_RULE_AFTER.match(text, last):
+        return []
+    chain = _verb_phrase_start(text, clause, first)
+    verb = None if chain is None else text[chain:first]
+    action = _action(verb) if verb else ""
     total = _GROUP_TOTAL.match(text, last)
     facts = [
         RegulationFact(text[start + 1 : end - 1], 1, action, text[start:end], start, end)
@@ -388,19 +477,45 @@ def _titled(text: str, group: list[tuple[int, int]]) -> list[RegulationFact]:
 
 def _may_be_rule(title: str, stated: bool) -> bool:
     """Whether a title names a rule; ``stated`` when the text says one was issued or revised."""
-    ending = _TRAILING_NOTE.sub("", title)
+    ending = _without_trailing_notes(title)
     if ending.endswith(_NOT_A_RULE_TITLE):
         return False
     return stated or ending.endswith(_RULE_WORDS)
 
 
-def _counted(text: str, match: re.Match[str]) -> RegulationFact | None:
-    number = parse_number(match["num"])
+def _without_trailing_notes(title: str) -> str:
+    """The title without the notes it ends with: (试行), （修订）, nested <…> endings.
+
+    Read backwards, so a long title is read once: a note is a bracket pair with no bracket
+    inside, or one > or 〉. A final line break stays after the notes, as ``$`` leaves it.
+    """
+    end = len(title) - 1 if title.endswith("\n") else len(title)
+    start = end
+    while start > 0:
+        if title[start - 1] in ">〉":
+            start -= 1
+            continue
+        if title[start - 1] not in ")）":
+            break
+        opening = start - 2
+        while opening >= 0 and title[opening] not in _NOTE_BRACKETS:
+            opening -= 1
+        if opening < 0 or title[opening] not in "(（":
+            break
+        start = opening
+    return title[:start] + title[end:]
+
+
+def _counted(
+    text: str, masked: str, span: tuple[int, int, int], written: str
+) -> RegulationFact | None:
+    """The fact of a count spanning (start, count start, end): its verbs before the count."""
+    number = parse_number(written)
     if number is None or number != int(number) or number < 1:
         return None
-    verb = match.groupdict().get("verb")
-    action = "issued" if match.group().startswith("建章立制") else _action(verb or "")
-    start, end = match.start(), match.end()
+    start, count_start, end = span
+    issued = masked.startswith("建章立制", start)
+    action = "issued" if issued else _action(masked[start:count_start])
     return RegulationFact(None, int(number), action, text[start:end], start, end)
 
 

@@ -24,6 +24,7 @@ What counts as a quantity (the rules the tests pin down):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,12 +35,13 @@ from xuncha.text._numbers import (
     MULTIPLIERS,
     NUMBER,
     NUMBER_START,
+    SCANNED_NUMBER,
+    ClauseStarts,
+    Spans,
     canonical,
-    clause_start,
     mask_quoted,
     multiply,
     parse_number,
-    same_clause,
 )
 from xuncha.text.outcomes import (
     AccountabilityFact,
@@ -133,12 +135,12 @@ _QUALIFIER_WORDS: dict[str, str] = {
 }
 
 _COUNT = re.compile(
-    rf"(?P<pre>{_PREFIX})?{NUMBER_START}(?P<num>{NUMBER})(?P<mult>{MULTIPLIER})?"
+    rf"(?P<pre>{_PREFIX})?{NUMBER_START}(?P<num>{SCANNED_NUMBER})(?P<mult>{MULTIPLIER})?"
     rf"(?P<approx>余|多)?(?P<mult2>{MULTIPLIER})?(?P<unit>{_UNIT})"
     r"(?P<alternative>\((?:次|人次|个)\)|（(?:次|人次|个)）)?(?P<post>以上)?"
 )
 _PERCENT = re.compile(
-    rf"(?P<pre>{_PREFIX})?(?:{NUMBER_START}(?P<num>{NUMBER})(?P<approx>余|多)?(?P<unit>[%％])"
+    rf"(?P<pre>{_PREFIX})?(?:{NUMBER_START}(?P<num>{SCANNED_NUMBER})(?P<approx>余|多)?(?P<unit>[%％])"
     rf"|百分之(?P<words>{NUMBER}))(?P<post>以上)?"
 )
 # 破亿, 超万人次: a multiplier alone after an "over" word.
@@ -174,10 +176,12 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
     """Every count, money amount, percentage and date stated in ``text``, in text order."""
     masked = mask_quoted(text)
     found: list[_Found] = []
+    taken = Spans()
     for finder in (_dates, _percentages, _bare_multipliers, _counts):
-        for item in finder(masked):
-            if not any(item.start < other.end and other.start < item.end for other in found):
-                found.append(item)
+        # a finder's own matches never overlap: only those of the finders before it can
+        kept = [item for item in finder(masked) if not taken.overlaps(item.start, item.end)]
+        taken.extend([(item.start, item.end) for item in kept])
+        found.extend(kept)
     found.sort(key=lambda item: item.start)
     _pair_from_to(text, found)
     subjects = _subjects(text, found)
@@ -218,9 +222,9 @@ def _dates(masked: str) -> list[_Found]:
     for match in _DATE.finditer(masked):
         year, month, day = match["year"], match["month"], match["day"]
         if month is None and not (match["pre"] or match["post"]):
-            following = masked[match.end() :]
             preceding = masked[match.start() - 1 : match.start()]
-            if not (_YEAR_ALONE_FOLLOWER.match(following) or preceding in ("从", "自", "至", "到")):
+            follower = _YEAR_ALONE_FOLLOWER.match(masked, match.end())
+            if not (follower or preceding in ("从", "自", "至", "到")):
                 continue
         value = year
         if month:
@@ -278,45 +282,54 @@ def _counts(masked: str) -> list[_Found]:
 
 def _is_not_a_count(masked: str, match: re.Match[str]) -> bool:
     """Numbers that look like counts but are articles, slogans or session numbers."""
-    number, unit, after = match["num"], match["unit"], masked[match.end() :]
+    number, unit, end = match["num"], match["unit"], match.end()
     if number == "一" and unit not in _PERSON_WORDS:
         return True  # 一个平台, 一套机制, 一张大网: an article, not a count
-    if len(number) == 1 and number in CHINESE_DIGITS and after[:1] in CHINESE_DIGITS:
+    if len(number) == 1 and number in CHINESE_DIGITS and masked[end : end + 1] in CHINESE_DIGITS:
         return True  # 一人一档, 一事一议: a pattern of numbered words, not a count
-    if number[0] in CHINESE_DIGITS and unit == "个" and _SLOGAN_AFTER_GE.match(after):
+    if number[0] in CHINESE_DIGITS and unit == "个" and _SLOGAN_AFTER_GE.match(masked, end):
         return True
-    return unit == "次" and bool(_SESSION_AFTER_CI.match(after))
+    return unit == "次" and bool(_SESSION_AFTER_CI.match(masked, end))
 
 
 def _pair_from_to(text: str, found: list[_Found]) -> None:
     """Mark 从A…至B pairs in one clause: A gets ``from`` and B gets ``to``.
 
     Only unqualified quantities of the same kind pair up, so 从10个方面细化29条 (no 至) and
-    从近10%提高到… (already qualified) keep their own readings.
+    从近10%提高到… (already qualified) keep their own readings. Each A takes the first B after
+    it in its clause that no earlier A took.
     """
+    clauses = ClauseStarts(text)
+    # the quantities after 至/到 that may end a pair, by clause and kind, in text order
+    ends: dict[tuple[int, str], list[int]] = {}
+    for index, item in enumerate(found):
+        if item.qualifier is None and text[item.start - 1 : item.start] in ("至", "到"):
+            clause = bisect_left(clauses.breaks, item.start)
+            ends.setdefault((clause, item.kind), []).append(index)
+    taken: dict[tuple[int, str], int] = {}  # how many of each list are taken or passed
     for index, first in enumerate(found):
         if first.qualifier or text[first.start - 1 : first.start] not in ("从", "由", "自"):
             continue
-        for second in found[index + 1 :]:
-            if not same_clause(text, first.end, second.start):
-                break
-            if (
-                second.kind == first.kind
-                and second.qualifier is None
-                and text[second.start - 1 : second.start] in ("至", "到")
-            ):
-                first.qualifier, second.qualifier = "from", "to"
-                break
+        key = (bisect_left(clauses.breaks, first.end), first.kind)
+        candidates = ends.get(key, [])
+        next_one = taken.get(key, 0)
+        while next_one < len(candidates) and candidates[next_one] <= index:
+            next_one += 1
+        if next_one < len(candidates):
+            first.qualifier, found[candidates[next_one]].qualifier = "from", "to"
+            next_one += 1
+        taken[key] = next_one
 
 
 # Words that open or close a clause without saying what is counted. Longest first. Single
 # characters are guarded: 对, 在, 自, 共 … also start real words (对接, 自愿, 共建).
-_LEADING_FILLERS = re.compile(
-    "^(?:[一二三四五六七八九十]+是|帮助申请|共计|累计|总计|目前|已经|共有|先后|及时|其中"
+_LEADING_FILLER = re.compile(
+    "(?:[一二三四五六七八九十]+是|帮助申请|共计|累计|总计|目前|已经|共有|先后|及时|其中"
     "|同时|分别|全年|全市|完成|帮助|组织|推动|已|并|和|将|向|由"
     "|对(?![接照标口话外象])|共(?![建享同商治识青])|在(?![线职编岗])|为(?!民)"
     "|从(?![严业事])|自(?![愿主发查学我身治]))"
 )
+_LEADING_FILLERS = re.compile("^" + _LEADING_FILLER.pattern)
 _TRAILING_FILLERS = re.compile(
     "(?:共计|累计|总计|累积|增加|达到|分别|共|达|为|了|约|到|至|从|由|自|已)$"
 )
@@ -337,16 +350,19 @@ def _subjects(text: str, found: list[_Found]) -> list[str]:
     its two-character noun, 党员 in "1200名党员自愿捐款…"), or its subject when nothing is left.
     """
     subjects: list[str] = []
+    clauses = ClauseStarts(text, CLAUSE_BREAKS + "、:：")
+    partner = -1  # the latest "from" so far
     for index, item in enumerate(found):
+        if item.qualifier == "from":
+            partner = index
         if item.kind == "date":
             subjects.append("")
             continue
         if item.qualifier == "to":
             # the pair's start is the nearest earlier "from"; both count the same thing
-            partner = max(i for i in range(index) if found[i].qualifier == "from")
             subjects.append(subjects[partner])
             continue
-        start = clause_start(text, item.start, CLAUSE_BREAKS + "、:：")
+        start = clauses.at(item.start)
         follows_previous = index > 0 and found[index - 1].end > start
         if follows_previous:
             start = found[index - 1].end
@@ -367,10 +383,7 @@ def _trim(words: str) -> str:
     openers = [m.end() for m in _OPENERS.finditer(words) if len(words) - m.end() >= 2]
     if openers:
         words = words[openers[-1] :]
-    previous = None
-    while previous != words:
-        previous = words
-        words = _TRAILING_FILLERS.sub("", _LEADING_FILLERS.sub("", words))
+    words = _strip_fillers(words)
     if len(words) > _SUBJECT_CHARACTERS:
         words = words[-_SUBJECT_CHARACTERS - 2 :]
         # cut at a word joint rather than inside a word, when the joint leaves enough words
@@ -378,3 +391,28 @@ def _trim(words: str) -> str:
         words = words[joint + 1 :] if 0 <= joint < len(words) - 2 else words[-_SUBJECT_CHARACTERS:]
     words = _LEADING_FILLERS.sub("", words)
     return words if len(words) > 1 else ""  # one character never says what is counted
+
+
+def _strip_fillers(words: str) -> str:
+    """Drop filler words at both ends, in turn, until none is left at either end.
+
+    Works on offsets, so a long run of fillers is not copied once per word dropped. A filler
+    that was not at ``low`` stays absent while at least two characters remain: the fillers are
+    fixed words, a run of numerals before 是, or one character before a one-character guard.
+    """
+    low, high = 0, len(words)
+    no_filler_at = -1
+    while True:
+        new_low = low
+        if low != no_filler_at or high - low < 2:
+            leading = _LEADING_FILLER.match(words, low, high)
+            if leading:
+                new_low = leading.end()
+            else:
+                no_filler_at = low
+        # every trailing filler is one or two characters long
+        trailing = _TRAILING_FILLERS.search(words, max(new_low, high - 2), high)
+        new_high = trailing.start() if trailing else high
+        if (new_low, new_high) == (low, high):
+            return words[low:high]
+        low, high = new_low, new_high
