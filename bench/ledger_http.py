@@ -4,8 +4,6 @@ settings, a logged-in client, and the pages timed as the user waits for them."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +14,7 @@ from pathlib import Path
 from http_client import Browser
 from ledger_data import GUNICORN, GUNICORN_WORKERS, REPOSITORY
 from ledger_timing import Timing
+from live_site import free_port, running_server
 
 # ---------------------------------------------------------------- over HTTP
 
@@ -121,12 +120,6 @@ def _count_problem(timing: Timing, problem: str | None) -> None:
             timing.notes.append(problem)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def server_environment(database_url: str, data_dir: str) -> dict[str, str]:
     """Production settings for the benchmark database: debug off, plain-http cookies."""
     environment = {
@@ -160,38 +153,10 @@ def production_server(database_url: str, data_dir: str) -> Iterator[str]:
         f"--error-logfile={log}",
         f"--chdir={REPOSITORY}",
     ]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            command,
-            env=server_environment(database_url, data_dir),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    environment = server_environment(database_url, data_dir)
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(server, base_url, log)
-        yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_up(server: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    browser = Browser(base_url)
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({server.returncode}):\n{log.read_text()}")
-        try:
-            status, _headers, _body = browser.request("GET", "/accounts/login/")
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status == 200:
-            return
-        raise RuntimeError(f"gunicorn answers {status} on the login page:\n{log.read_text()}")
-    raise RuntimeError(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
+    with running_server(command, environment, REPOSITORY, log, base_url) as base:
+        status, _headers, _body = Browser(base).request("GET", "/accounts/login/")
+        if status != 200:
+            raise RuntimeError(f"gunicorn answers {status} on the login page:\n{log.read_text()}")
+        yield base

@@ -125,31 +125,26 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(site: Site, *, workers: int = 2, threads: int = 4) -> Iterator[str]:
-    """``xuncha serve`` (gunicorn) on a free port until the block ends; yields its URL."""
-    port = free_port()
-    log = site.data_dir / "serve.log"
-    env = {**site.env, "XUNCHA_WORKERS": str(workers), "XUNCHA_THREADS": str(threads)}
+def running_server(
+    command: Sequence[str], env: dict[str, str], cwd: Path, log: Path, base: str
+) -> Iterator[str]:
+    """Start a web server, wait until ``base`` answers its login page, yield ``base``; stop the
+    server when the block ends. Its output goes to ``log``, quoted when it fails to start."""
     with log.open("w") as output:
         server = subprocess.Popen(
-            [str(XUNCHA), "serve", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=REPOSITORY,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+            list(command), env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT
         )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             if server.poll() is not None:
-                raise AssertionError(f"xuncha serve exited: {log.read_text()}")
+                raise RuntimeError(f"{command[0]} exited ({server.returncode}):\n{log.read_text()}")
             try:
                 Browser(base).request("GET", "/accounts/login/")
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"no answer in 60 s: {log.read_text()}") from None
+                    raise RuntimeError(f"no answer in 90 s:\n{log.read_text()}") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -159,6 +154,17 @@ def served(site: Site, *, workers: int = 2, threads: int = 4) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@contextmanager
+def served(site: Site, *, workers: int = 2, threads: int = 4) -> Iterator[str]:
+    """``xuncha serve`` (gunicorn) on a free port until the block ends; yields its URL."""
+    port = free_port()
+    env = {**site.env, "XUNCHA_WORKERS": str(workers), "XUNCHA_THREADS": str(threads)}
+    command = [str(XUNCHA), "serve", f"127.0.0.1:{port}"]
+    log = site.data_dir / "serve.log"
+    with running_server(command, env, REPOSITORY, log, f"http://127.0.0.1:{port}") as base:
+        yield base
 
 
 def logged_in(base: str, username: str, password: str) -> Browser:

@@ -19,7 +19,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY / "bench"))
 
 from http_client import Browser  # noqa: E402
+from live_site import free_port, running_server  # noqa: E402
 
 DEMO_PASSWORD = "xuncha-demo-2026"
 PROXY = (("X-Forwarded-Proto", "https"),)
@@ -56,12 +56,6 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> str:
     return done.stdout + done.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def environment(data_dir: Path) -> dict[str, str]:
     """Production settings: no debug, no test mode, TLS ended by a proxy in front."""
     env = {
@@ -84,35 +78,12 @@ def environment(data_dir: Path) -> dict[str, str]:
 def served(xuncha: Path, env: dict[str, str], cwd: Path, log: Path) -> Iterator[str]:
     """``xuncha serve`` on a free port until the block ends; yields its base URL."""
     port = free_port()
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [str(xuncha), "serve", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=cwd,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
+    command = [str(xuncha), "serve", f"127.0.0.1:{port}"]
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                raise CheckFailed(f"xuncha serve exited ({server.returncode}):\n{log.read_text()}")
-            try:
-                Browser(base, headers=PROXY).request("GET", "/accounts/login/")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise CheckFailed(f"no answer within 90 s:\n{log.read_text()}") from None
-                time.sleep(0.3)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        with running_server(command, env, cwd, log, f"http://127.0.0.1:{port}") as base:
+            yield base
+    except RuntimeError as failure:
+        raise CheckFailed(str(failure)) from failure
 
 
 def check_site(base: str, *, label: str) -> int:

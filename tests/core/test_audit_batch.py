@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 
@@ -22,26 +23,15 @@ COMPARED = ["actor_id", "actor_name", "action", "object_type", "object_id", "sco
 
 
 def record_units(actor, units, *, batched: bool) -> None:
-    with transaction.atomic():
-        if batched:
-            with audit_batch():
-                for unit in units:
-                    audit_record(
-                        actor=actor,
-                        action="unit.note",
-                        instance=unit,
-                        before=None,
-                        after={"name": unit.name},
-                    )
-        else:
-            for unit in units:
-                audit_record(
-                    actor=actor,
-                    action="unit.note",
-                    instance=unit,
-                    before=None,
-                    after={"name": unit.name},
-                )
+    with transaction.atomic(), audit_batch() if batched else contextlib.nullcontext():
+        for unit in units:
+            audit_record(
+                actor=actor,
+                action="unit.note",
+                instance=unit,
+                before=None,
+                after={"name": unit.name},
+            )
 
 
 def test_a_batch_appends_the_same_rows_in_one_go_and_the_chain_verifies():

@@ -24,9 +24,9 @@ from xuncha.core.models import StatusChange
 from xuncha.core.permissions import Actor
 from xuncha.core.workflow import status_changed
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
-from xuncha.findings.reading import quantities_of
 from xuncha.findings.services import OutcomeRows, outcome_rows, outcome_rows_save, problem_scope
 from xuncha.rectification.models import ProgressReport, ReportOutcome
+from xuncha.rectification.services import report_outcome_rows
 from xuncha.rounds.models import Assignment, Round, Unit
 from xuncha.rounds.selectors import top_units
 from xuncha.text.digest import DigestError, ParsedProblem, ParsedUnit
@@ -103,11 +103,7 @@ def digest_units_write(
     }
     ProgressReport.objects.bulk_create(list(reports.values()), batch_size=BATCH_SIZE)
     ReportOutcome.objects.bulk_create(
-        [
-            _report_outcome(report, position, quantity)
-            for report in reports.values()
-            for position, quantity in enumerate(quantities_of(report.text))
-        ],
+        [row for report in reports.values() for row in report_outcome_rows(report)],
         batch_size=BATCH_SIZE,
     )
     changes = _status_changes(rows, user, reason)
@@ -184,22 +180,6 @@ def _assignments(actor: Actor, round_: Round, units: Sequence[ParsedUnit]) -> li
         [row.assignment for row in rows if row.assignment_created], batch_size=BATCH_SIZE
     )
     return rows
-
-
-def _report_outcome(report: ProgressReport, position: int, quantity: Any) -> ReportOutcome:
-    return ReportOutcome(
-        report=report,
-        position=position,
-        kind=quantity.kind,
-        value=quantity.value,
-        amount=quantity.decimal(),
-        unit=quantity.unit,
-        qualifier=quantity.qualifier or "",
-        subject=quantity.subject[:64],
-        source_text=quantity.text[:100],
-        start=quantity.start,
-        end=quantity.end,
-    )
 
 
 def _status_changes(

@@ -67,6 +67,26 @@ def _problem_accepts_reports(problem: Problem) -> bool:
     return problem.status == ProblemStatus.CLOSED and problem.rectification_kind == Kind.LONG_TERM
 
 
+def report_outcome_rows(report: ProgressReport) -> list[ReportOutcome]:
+    """The figures a progress report's text states, as rows not yet saved."""
+    return [
+        ReportOutcome(
+            report=report,
+            position=position,
+            kind=q.kind,
+            value=q.value,
+            amount=q.decimal(),
+            unit=q.unit,
+            qualifier=q.qualifier or "",
+            subject=q.subject[:64],
+            source_text=q.text[:100],
+            start=q.start,
+            end=q.end,
+        )
+        for position, q in enumerate(quantities_of(report.text))
+    ]
+
+
 @removed_if_refused
 @read_first("text")
 @transaction.atomic
@@ -98,22 +118,7 @@ def progress_report_create(
         author=actor if getattr(actor, "is_authenticated", False) else None,
         text=text,
     )
-    ReportOutcome.objects.bulk_create(
-        ReportOutcome(
-            report=report,
-            position=position,
-            kind=q.kind,
-            value=q.value,
-            amount=q.decimal(),
-            unit=q.unit,
-            qualifier=q.qualifier or "",
-            subject=q.subject[:64],
-            source_text=q.text[:100],
-            start=q.start,
-            end=q.end,
-        )
-        for position, q in enumerate(quantities_of(text))
-    )
+    ReportOutcome.objects.bulk_create(report_outcome_rows(report))
     audit_record(
         actor=actor,
         action="progress.create",
