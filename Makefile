@@ -82,9 +82,12 @@ wheelhouse: install ## Build every wheel an offline install needs (xuncha, its d
 deploy-check: wheelhouse ## Install the wheelhouse offline into a clean venv, serve with gunicorn, log in, back up and restore
 	$(PY) scripts/deploy_check.py --wheelhouse $(WHEELHOUSE) --python $(PYTHON)
 
-bench: install ## Benchmarks: quantity precision/recall, ledger paging at 100,000 problems
+bench: install ## Benchmarks: quantities, the ledger at 100,000 problems, users during an import, long fuzz runs
 	$(PY) bench/quantities.py
 	$(PY) bench/ledger.py --problems 100000 --database both
+	$(PY) bench/imports.py --units 2000 --database both
+	$(PY) bench/fuzz.py --examples 2000
+	$(PY) bench/schema_fuzz.py --examples 500
 
 clean: ## Remove the virtualenv, the local database and caches
 	rm -rf $(VENV) var $(WHEELHOUSE) .pytest_cache .ruff_cache test-results

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from tests import shared
+from tests.factories import migrations_rows_restore
 from xuncha.core.audit_anchor import anchor_head, audit_key
 
 # Per database alias, the depth of atomic blocks at which a test's own transactions would
@@ -37,6 +38,7 @@ def audit_files(request: pytest.FixtureRequest, tmp_path: Path, settings: Any) -
     )
     if uses_db:
         request.getfixturevalue("db")
+        migrations_rows_restore()
         anchor_head()
         _commit_depth[connection.alias] = len(connection.atomic_blocks)
     yield folder

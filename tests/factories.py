@@ -145,6 +145,17 @@ def default_rules_replay() -> None:
     DeadlineRule.objects.get_or_create(code=problem.PROBLEM_RULE["code"], defaults=values)
 
 
+def migrations_rows_restore() -> None:
+    """Put back the rows the migrations wrote (the default deadline rules) when a transactional
+    test before this one flushed them: under pytest-xdist a worker runs its files in the order
+    it is given them, not with the transactional tests last. Called before each test that uses
+    the database (tests/conftest.py) and by the fixtures that load a module's data once."""
+    from xuncha.clocks.models import DeadlineRule
+
+    if not DeadlineRule.objects.exists():
+        default_rules_replay()
+
+
 def measure_complete(measure: Any, actor: Any = None, text: str = "该项措施已完成。") -> Any:
     """Report a measure's completion, then mark it done: a measure becomes 已完成 only with a
     progress report (the first report starts a measure not yet started)."""

@@ -16,7 +16,16 @@ from pathlib import Path
 import pytest
 
 from bench.digest_data import big_digest
-from bench.live_site import PASSWORD, Site, form_post, logged_in, scratch_site, served, set_up
+from bench.live_site import (
+    PASSWORD,
+    Site,
+    form_post,
+    logged_in,
+    on_postgres,
+    scratch_site,
+    served,
+    set_up,
+)
 
 IMPORT_PROBLEMS = 2_000
 CLIENTS = 16
@@ -174,3 +183,16 @@ def test_concurrent_imports_into_one_new_round_create_it_once(site: Site, tmp_pa
         " Problem.objects.filter(assignment__round__name='同时导入').count())"
     ).split()
     assert stored == ["1", "40"]
+
+
+def test_a_sqlite_site_runs_in_wal_mode_with_a_busy_timeout(site: Site):
+    if on_postgres():
+        pytest.skip("the SQLite settings are checked on the SQLite pass; this one is PostgreSQL")
+    printed = site.shell(
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    for pragma in ('journal_mode', 'busy_timeout'):\n"
+        "        cursor.execute(f'PRAGMA {pragma}')\n"
+        "        print(cursor.fetchone()[0])\n"
+    ).split()
+    assert printed == ["wal", "60000"]

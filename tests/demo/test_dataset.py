@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
 from django.test import override_settings
 
+from tests.factories import migrations_rows_restore
 from xuncha.core.audit import audit_verify
 from xuncha.core.models import AuditEntry, Role, StatusChange
 from xuncha.demo.load import (
@@ -50,6 +51,8 @@ def loaded(
     in a transaction kept open for the module (each test runs in a savepoint inside it) and
     rolled back at the end. Evidence files go to a temporary folder, never to var/."""
     media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock():
+        migrations_rows_restore()
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         yield demo_load(), media
         transaction.set_rollback(True)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import override_settings
 
+from tests.factories import migrations_rows_restore
 from xuncha.demo.content import ROUND_NAME
 from xuncha.demo.intended import IntendedFigures, intended_figures
 from xuncha.demo.load import DemoSummary, demo_load
@@ -32,6 +33,8 @@ def loaded(
     """The demo, loaded once for these tests that only read it, in a transaction rolled back
     at the end (as in ``test_dataset``); evidence files go to a temporary folder."""
     media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock():
+        migrations_rows_restore()
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         yield demo_load()
         transaction.set_rollback(True)

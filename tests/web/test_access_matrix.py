@@ -18,7 +18,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import make_evidence, make_upload, make_user
+from tests.factories import make_evidence, make_upload, make_user, migrations_rows_restore
 from tests.followups.conftest import (
     QUESTIONS,
     RUBRIC_ITEMS,
@@ -324,6 +324,8 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
     records built again for each test would cost minutes.
     """
     media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock():
+        migrations_rows_restore()
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         cast = build_cast()
         yield World(cast, build_places(cast), build_people(cast))

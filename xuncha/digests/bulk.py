@@ -2,31 +2,32 @@
 
 Imported one by one through the services, a 2,000-unit digest took about 70 queries a unit
 and half a minute on SQLite (several minutes on PostgreSQL), all of it inside the transaction
-that holds the write lock. Here every table is written with a few bulk inserts: the same
+that holds the write lock. Here every table is written with a few bulk statements: the same
 units, assignments, problems, measures, outcomes, progress reports and status history as
 ``problem_create``, the ``start`` moves and ``progress_report_create`` give, the same audit
-rows in the same order per unit, the same workflow signals, and one clock sync at the end.
+rows (each problem's in the order of its moves), the same workflow signals, and one clock sync
+at the end. The moves go through the workflow engine (``Workflow.apply_many``).
 ``tests/digests/test_bulk_import.py`` holds it to the services, row by row.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.clocks.services import clocks_changed
 from xuncha.core.audit import audit_record, snapshot
-from xuncha.core.models import StatusChange
 from xuncha.core.permissions import Actor
-from xuncha.core.workflow import status_changed
-from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
-from xuncha.findings.services import OutcomeRows, outcome_rows, outcome_rows_save, problem_scope
+from xuncha.findings.models import Measure, Problem
+from xuncha.findings.services import outcome_rows, outcome_rows_save, problem_scope
 from xuncha.rectification.models import ProgressReport, ReportOutcome
 from xuncha.rectification.services import report_outcome_rows
+from xuncha.rectification.workflow import MEASURE, PROBLEM
 from xuncha.rounds.models import Assignment, Round, Unit
 from xuncha.rounds.selectors import top_units
 from xuncha.text.digest import DigestError, ParsedProblem, ParsedUnit
@@ -75,9 +76,6 @@ def digest_units_write(
                 unit_report=parsed.rectification,
                 rectification_lead=parsed.lead,
                 measures_numbered=any(m.ordinal is not None for m in parsed.measures),
-                status=ProblemStatus.IN_PROGRESS,
-                # Created (1), started (+1), each measure started (+1), as the moves count.
-                version=2 + len(parsed.measures),
             )
             problems.append(problem)
             entry.problems.append((problem, parsed, []))
@@ -86,35 +84,47 @@ def digest_units_write(
     for entry in rows:
         for problem, parsed, made in entry.problems:
             for number, item in enumerate(parsed.measures, start=1):
-                measure = Measure(
-                    problem=problem,
-                    ordinal=number,
-                    text=item.text,
-                    status=MeasureStatus.IN_PROGRESS,
-                )
+                measure = Measure(problem=problem, ordinal=number, text=item.text)
                 made.append(measure)
                 measures.append(measure)
     Measure.objects.bulk_create(measures, batch_size=BATCH_SIZE)
-    found: list[OutcomeRows] = [outcome_rows(measure) for measure in measures]
-    outcome_rows_save(found, batch_size=BATCH_SIZE)
-    reports = {
-        measure.pk: ProgressReport(measure=measure, author=user, text=measure.text)
-        for measure in measures
-    }
-    ProgressReport.objects.bulk_create(list(reports.values()), batch_size=BATCH_SIZE)
-    ReportOutcome.objects.bulk_create(
-        [row for report in reports.values() for row in report_outcome_rows(report)],
-        batch_size=BATCH_SIZE,
-    )
-    changes = _status_changes(rows, user, reason)
-    StatusChange.objects.bulk_create(
-        [change for pair in changes.values() for change in pair], batch_size=BATCH_SIZE
-    )
+    outcome_rows_save([outcome_rows(measure) for measure in measures], batch_size=BATCH_SIZE)
     for number, entry in enumerate(rows, start=1):
-        _audit_unit(actor, entry, reports, reason)
+        _audit_created(actor, entry)
         if progress is not None:
             progress(number, len(rows))
-    _signal(actor, rows, changes)
+    # A digest publishes rectification under way: each problem starts at once, through its
+    # workflow, and what the digest says was done is the unit's report on each measure, which
+    # starts the measure.
+    PROBLEM.apply_many(problems, "start", actor=actor, reason=reason, batch_size=BATCH_SIZE)
+    reports = [
+        ProgressReport(measure=measure, author=user, text=measure.text) for measure in measures
+    ]
+    ProgressReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
+    ReportOutcome.objects.bulk_create(
+        [row for report in reports for row in report_outcome_rows(report)], batch_size=BATCH_SIZE
+    )
+    for report in reports:
+        audit_record(
+            actor=actor,
+            action="progress.create",
+            instance=report,
+            before=None,
+            after=snapshot(report),
+            scope=problem_scope(report.measure.problem),
+        )
+    MEASURE.apply_many(measures, "start", actor=actor, batch_size=BATCH_SIZE)
+    # What each measure's move does after it (rectification.workflow): the problem's version.
+    by_count: dict[int, list[int]] = defaultdict(list)
+    for entry in rows:
+        for problem, _parsed, made in entry.problems:
+            by_count[len(made)].append(problem.pk)
+    now = timezone.now()
+    for count, ids in by_count.items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            Problem.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).update(
+                version=F("version") + count, updated_at=now
+            )
     clocks_changed(actor=actor, source="measure", ids=[m.pk for m in measures])
     clocks_changed(actor=actor, source="problem", ids=[p.pk for p in problems])
     return len(problems)
@@ -182,46 +192,8 @@ def _assignments(actor: Actor, round_: Round, units: Sequence[ParsedUnit]) -> li
     return rows
 
 
-def _status_changes(
-    rows: list[_UnitRows], user: Any, reason: str
-) -> dict[int, tuple[StatusChange, ...]]:
-    """Per problem: its start, then each measure's start, as the workflows record them."""
-    changes: dict[int, tuple[StatusChange, ...]] = {}
-    for entry in rows:
-        for problem, _parsed, measures in entry.problems:
-            scope = problem_scope(problem)
-            changes[problem.pk] = (
-                StatusChange(
-                    workflow="problem",
-                    subject_id=problem.pk,
-                    scope=scope,
-                    move="start",
-                    from_status=ProblemStatus.PENDING,
-                    to_status=ProblemStatus.IN_PROGRESS,
-                    actor=user,
-                    reason=reason,
-                ),
-                *(
-                    StatusChange(
-                        workflow="measure",
-                        subject_id=measure.pk,
-                        scope=scope,
-                        move="start",
-                        from_status=MeasureStatus.NOT_STARTED,
-                        to_status=MeasureStatus.IN_PROGRESS,
-                        actor=user,
-                        reason="",
-                    )
-                    for measure in measures
-                ),
-            )
-    return changes
-
-
-def _audit_unit(
-    actor: Actor, entry: _UnitRows, reports: dict[int, ProgressReport], reason: str
-) -> None:
-    """The unit's audit rows in the order the services write them."""
+def _audit_created(actor: Actor, entry: _UnitRows) -> None:
+    """The unit's creation audit rows in the order the services write them."""
     if entry.unit_created:
         audit_record(
             actor=actor,
@@ -240,76 +212,20 @@ def _audit_unit(
         )
     for problem, _parsed, measures in entry.problems:
         scope = problem_scope(problem)
-        created = snapshot(problem)
-        created.update(status=ProblemStatus.PENDING, version=1)
         audit_record(
             actor=actor,
             action="problem.create",
             instance=problem,
             before=None,
-            after=created,
+            after=snapshot(problem),
             scope=scope,
         )
         for measure in measures:
-            after = snapshot(measure)
-            after["status"] = MeasureStatus.NOT_STARTED
             audit_record(
                 actor=actor,
                 action="measure.create",
                 instance=measure,
                 before=None,
-                after=after,
+                after=snapshot(measure),
                 scope=scope,
             )
-        audit_record(
-            actor=actor,
-            action="problem.start",
-            instance=problem,
-            before={"status": ProblemStatus.PENDING},
-            after={"status": ProblemStatus.IN_PROGRESS, "reason": reason},
-            scope=scope,
-        )
-        for measure in measures:
-            report = reports[measure.pk]
-            audit_record(
-                actor=actor,
-                action="progress.create",
-                instance=report,
-                before=None,
-                after=snapshot(report),
-                scope=scope,
-            )
-            audit_record(
-                actor=actor,
-                action="measure.start",
-                instance=measure,
-                before={"status": MeasureStatus.NOT_STARTED},
-                after={"status": MeasureStatus.IN_PROGRESS, "reason": ""},
-                scope=scope,
-            )
-
-
-def _signal(
-    actor: Actor, rows: list[_UnitRows], changes: dict[int, tuple[StatusChange, ...]]
-) -> None:
-    """Tell the workflow's listeners (the unit's liaisons are notified) of every move."""
-    for entry in rows:
-        for problem, _parsed, measures in entry.problems:
-            problem_change, *measure_changes = changes[problem.pk]
-            status_changed.send(
-                sender=Problem,
-                workflow="problem",
-                subject=problem,
-                move="start",
-                actor=actor,
-                change=problem_change,
-            )
-            for measure, change in zip(measures, measure_changes, strict=True):
-                status_changed.send(
-                    sender=Measure,
-                    workflow="measure",
-                    subject=measure,
-                    move="start",
-                    actor=actor,
-                    change=change,
-                )
