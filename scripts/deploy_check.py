@@ -127,6 +127,10 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     arguments = parser.parse_args()
+    wheelhouse = arguments.wheelhouse.resolve()
+    if not any(wheelhouse.glob("xuncha-*.whl")):
+        print(f"deploy-check FAILED: no xuncha wheel in {wheelhouse} (make wheelhouse)")
+        return 1
     started = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="xuncha-deploy-check-"))
     try:
@@ -134,7 +138,7 @@ def main() -> int:
         step(f"a clean virtual environment in {venv}")
         run([arguments.python, "-m", "venv", str(venv)], dict(os.environ), root)
         pip = [str(venv / "bin" / "pip"), "install", "--quiet", "--no-index"]
-        run([*pip, "--find-links", str(arguments.wheelhouse), "xuncha"], dict(os.environ), root)
+        run([*pip, "--find-links", str(wheelhouse), "xuncha"], dict(os.environ), root)
         step("installed from the wheelhouse with --no-index")
         xuncha = venv / "bin" / "xuncha"
         first, second = root / "site", root / "restored"
