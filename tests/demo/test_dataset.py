@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from tests.factories import migrations_rows_restore
 from xuncha.core.audit import audit_verify
@@ -99,7 +99,7 @@ def test_measures_state_outcomes_of_every_kind(summary: DemoSummary) -> None:
 
 
 def test_deadlines_lie_before_and_after_today(summary: DemoSummary) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     assert Problem.objects.filter(deadline__lt=today).exists()
     assert Problem.objects.filter(deadline__gt=today).exists()
     assert Measure.objects.filter(deadline__lt=today).exists()
@@ -107,7 +107,7 @@ def test_deadlines_lie_before_and_after_today(summary: DemoSummary) -> None:
 
 
 def test_feedback_dates_lie_in_past_months_and_one_is_not_set(summary: DemoSummary) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     assert Assignment.objects.filter(feedback_date__isnull=True).count() == 1
     assert not Assignment.objects.filter(feedback_date__gte=today).exists()
 
@@ -160,7 +160,7 @@ def test_units_far_along_have_their_report_received_and_one_was_returned(
     statuses = {report.status for report in reports.values()}
     assert statuses == {ReportStatus.RECEIVED, ReportStatus.RETURNED}
     returned = [r for r in reports.values() if r.status == ReportStatus.RETURNED]
-    assert len(returned) == 1 and returned[0].due_date > dt.date.today()
+    assert len(returned) == 1 and returned[0].due_date > timezone.localdate()
     # The liaison submitted the reports of their units; the others' by the system.
     submitted = StatusChange.objects.filter(workflow="report", move="submit")
     assert {"unit1", None} == set(submitted.values_list("actor__username", flat=True))
@@ -172,7 +172,7 @@ def test_units_far_along_have_their_report_received_and_one_was_returned(
     assert clocks.filter(due=returned[0].due_date, state=ClockState.RUNNING).count() == 1
     # Units not yet reporting: some honestly overdue.
     overdue = clocks.exclude(subject_id__in=[r.assignment_id for r in reports.values()])
-    assert overdue.filter(state=ClockState.RUNNING, due__lt=dt.date.today()).exists()
+    assert overdue.filter(state=ClockState.RUNNING, due__lt=timezone.localdate()).exists()
 
 
 def test_the_demo_logins_authenticate_with_their_roles(summary: DemoSummary) -> None:

@@ -32,7 +32,12 @@ from xuncha.rectification.transitions import plan_transition
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Today in the site's time zone, asked each time: a run may cross midnight."""
+    return timezone.localdate()
+
+
 DAY = dt.timedelta(days=1)
 
 
@@ -43,7 +48,7 @@ def far_problem(assignment: Any) -> Problem:
         actor=None,
         assignment=assignment,
         title="财务审批把关不严",
-        measures=[MeasureInput(text="修订财务报销制度。", deadline=TODAY + 200 * DAY)],
+        measures=[MeasureInput(text="修订财务报销制度。", deadline=today() + 200 * DAY)],
         start=True,
     )
 
@@ -75,7 +80,7 @@ def test_submitting_the_report_stops_its_clock_and_returning_it_restarts_it(cast
     problem = far_problem(cast.assignment)
     clock = clock_of(cast.assignment, "report")
     report_due = clock.due
-    assert clock.state == ClockState.RUNNING and report_due < TODAY  # feedback 3 March 2025
+    assert clock.state == ClockState.RUNNING and report_due < today()  # feedback 3 March 2025
     problem.refresh_from_db()
     assert (problem.nearest_kind, problem.nearest_due) == ("report", report_due)
     office = client_for(cast.office)
@@ -89,11 +94,11 @@ def test_submitting_the_report_stops_its_clock_and_returning_it_restarts_it(cast
     assert (clock.state, clock.due) == (ClockState.MET, report_due)
     problem.refresh_from_db()
     assert problem.nearest_kind == "measure"
-    assert problem.nearest_due == TODAY + 200 * DAY
+    assert problem.nearest_due == today() + 200 * DAY
     row = ledger_warning(office, problem)
     assert "整改情况报告" not in row and report_due.isoformat() not in row
 
-    due = TODAY + 30 * DAY
+    due = today() + 30 * DAY
     report = report_transition(
         actor=cast.office, report=report, name="return", reason="未逐项说明整改成效。", due_date=due
     )
@@ -109,7 +114,7 @@ def test_submitting_the_report_stops_its_clock_and_returning_it_restarts_it(cast
 
 def test_a_resubmitted_report_is_met_by_the_date_the_office_set_and_then_received(cast):
     report = submitted(cast.liaison, cast.assignment)
-    due = TODAY + 10 * DAY
+    due = today() + 10 * DAY
     report = report_transition(
         actor=cast.office, report=report, name="return", reason="请补充附件。", due_date=due
     )
@@ -148,7 +153,7 @@ def test_submitting_the_plan_stops_its_clock_and_a_return_restarts_it_to_the_off
     clock.refresh_from_db()
     assert (clock.state, clock.due) == (ClockState.MET, counted)
 
-    due = TODAY + 7 * DAY
+    due = today() + 7 * DAY
     plan = plan_transition(
         actor=cast.office, plan=plan, name="return", reason="措施过于笼统。", due_date=due
     )
@@ -176,10 +181,10 @@ def test_a_plans_new_due_date_must_be_after_today_and_only_on_a_return(cast):
     planned_problem(cast.assignment)
     plan = plan_get_or_create(actor=cast.liaison, assignment=cast.assignment)
     with pytest.raises(ValueError, match="只有退回时"):
-        plan_transition(actor=cast.liaison, plan=plan, name="submit", due_date=TODAY + DAY)
+        plan_transition(actor=cast.liaison, plan=plan, name="submit", due_date=today() + DAY)
     plan = plan_transition(actor=cast.liaison, plan=plan, name="submit")
     with pytest.raises(ValueError, match="须晚于今天"):
-        plan_transition(actor=cast.office, plan=plan, name="return", reason="x", due_date=TODAY)
+        plan_transition(actor=cast.office, plan=plan, name="return", reason="x", due_date=today())
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED and plan.due_date is None
 
@@ -188,7 +193,7 @@ def test_a_plan_returned_with_a_date_tells_the_liaison_by_when(cast):
     planned_problem(cast.assignment)
     plan = plan_get_or_create(actor=cast.liaison, assignment=cast.assignment)
     plan = plan_transition(actor=cast.liaison, plan=plan, name="submit")
-    due = TODAY + 5 * DAY
+    due = today() + 5 * DAY
     plan_transition(actor=cast.office, plan=plan, name="return", reason="请细化。", due_date=due)
     message = Notification.objects.get(recipient=cast.liaison, kind="plan").message
     assert "请细化" in message and due.isoformat() in message
@@ -209,12 +214,12 @@ def test_an_empty_report_cannot_be_submitted_but_one_file_is_enough(cast):
 def test_a_return_needs_a_reason_and_a_due_date_after_today(cast):
     report = submitted(cast.liaison, cast.assignment)
     with pytest.raises(TransitionRefused, match="须填写理由"):
-        report_transition(actor=cast.office, report=report, name="return", due_date=TODAY + DAY)
+        report_transition(actor=cast.office, report=report, name="return", due_date=today() + DAY)
     with pytest.raises(ValueError, match="须确定重新报送时限"):
         report_transition(actor=cast.office, report=report, name="return", reason="不全。")
     with pytest.raises(ValueError, match="须晚于今天"):
         report_transition(
-            actor=cast.office, report=report, name="return", reason="不全。", due_date=TODAY
+            actor=cast.office, report=report, name="return", reason="不全。", due_date=today()
         )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.due_date is None
@@ -269,7 +274,7 @@ def test_a_liaison_of_another_unit_or_a_group_member_cannot_submit_or_receive(ca
         report_transition(actor=person, report=report, name="receive")
     with pytest.raises(TransitionRefused, match="权限"):
         report_transition(
-            actor=person, report=report, name="return", reason="x", due_date=TODAY + DAY
+            actor=person, report=report, name="return", reason="x", due_date=today() + DAY
         )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
@@ -280,7 +285,7 @@ def test_the_liaison_cannot_receive_or_return_their_own_report(cast):
     for move in ("receive", "return"):
         with pytest.raises(TransitionRefused, match="权限"):
             report_transition(
-                actor=cast.liaison, report=report, name=move, reason="x", due_date=TODAY + DAY
+                actor=cast.liaison, report=report, name=move, reason="x", due_date=today() + DAY
             )
 
 
@@ -289,7 +294,7 @@ def test_the_office_may_write_and_submit_for_the_unit_and_the_system_may_do_all(
     assert report.status == ReportStatus.SUBMITTED
     other = submitted(None, cast.other_assignment)
     other = report_transition(
-        actor=None, report=other, name="return", reason="补充。", due_date=TODAY + DAY
+        actor=None, report=other, name="return", reason="补充。", due_date=today() + DAY
     )
     assert other.status == ReportStatus.RETURNED
 
@@ -330,7 +335,7 @@ def test_submitting_tells_the_office_and_a_return_tells_the_liaison_by_when(cast
     told = Notification.objects.filter(kind="report")
     assert set(told.values_list("recipient__username", flat=True)) == {"office", "office2"}
     assert "市测试局报送了整改情况报告" in told.first().message
-    due = TODAY + 14 * DAY
+    due = today() + 14 * DAY
     report = report_transition(
         actor=cast.office, report=report, name="return", reason="缺少附件。", due_date=due
     )

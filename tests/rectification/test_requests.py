@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_assignment, make_round, make_unit, make_upload, make_user
 from tests.rectification.conftest import planned_problem
@@ -41,9 +42,14 @@ from xuncha.rectification.requests import (
 from xuncha.rectification.services import plan_get_or_create
 from xuncha.rectification.transitions import plan_transition
 
-TODAY = dt.date.today()
-LATER = TODAY + dt.timedelta(days=75)
-MUCH_LATER = TODAY + dt.timedelta(days=400)
+
+def today() -> dt.date:
+    """Today in the site's time zone, asked each time: a run may cross midnight."""
+    return timezone.localdate()
+
+
+LATER = today() + dt.timedelta(days=75)
+MUCH_LATER = today() + dt.timedelta(days=400)
 
 
 @pytest.fixture
@@ -317,7 +323,7 @@ def test_only_the_office_decides_and_only_the_unit_asks(world, cast):
 
 @pytest.mark.parametrize(
     ("new_date", "message"),
-    [(TODAY, "晚于今天"), (dt.date(2025, 6, 1), "晚于")],
+    [(today(), "晚于今天"), (dt.date(2025, 6, 1), "晚于")],
 )
 def test_an_extension_must_be_later(world, new_date, message):
     measure = measure_of(world["problem"])

@@ -22,7 +22,12 @@ from xuncha.rectification.transitions import plan_transition
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Today in the site's time zone, asked each time: a run may cross midnight."""
+    return timezone.localdate()
+
+
 DAY = dt.timedelta(days=1)
 
 
@@ -108,7 +113,7 @@ def test_the_office_returns_with_a_reason_and_a_date_and_the_liaison_can_write_a
     data = {"name": "return", "reason": "未说明成效。", "expected_version": report.version}
     response = office.post(url, data, follow=True)
     assert any("须确定重新报送时限" in e for e in errors(response))
-    due = TODAY + 20 * DAY
+    due = today() + 20 * DAY
     response = office.post(url, {**data, "due_date": due.isoformat()}, follow=True)
     assert not errors(response)
     report.refresh_from_db()
@@ -203,7 +208,7 @@ def test_the_plan_page_asks_the_office_for_a_new_due_date_when_returning(cast):
     data = {"name": "return", "reason": "措施笼统。", "expected_version": plan.version}
     response = office.post(url, data, follow=True)
     assert any("须确定重新报送时限" in e for e in errors(response))
-    due = TODAY + 9 * DAY
+    due = today() + 9 * DAY
     response = office.post(url, {**data, "due_date": due.isoformat()}, follow=True)
     assert not errors(response)
     plan.refresh_from_db()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.clocks.services import clocks_changed
@@ -138,7 +139,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
             )
         demo_clear(existing)
     users = {login.username: demo_user_ensure(login) for login in DEMO_LOGINS}
-    today = dt.date.today()
+    today = timezone.localdate()  # the site's today (Asia/Shanghai), not the machine's
     context = _Context(
         today=today,
         fill={"asof": _chinese_date(recent_quarter_end(today)), "prev": str(today.year - 1)},
