@@ -321,29 +321,12 @@ class Workflow(Generic[Subject]):
             actor=user,
             reason=reason,
         )
-        audit_record(
-            actor=actor,
-            action=f"{self.name}.{transition.move}",
-            instance=locked,
-            before={"status": before, **old},
-            after={
-                "status": transition.target,
-                "reason": reason,
-                **{name: getattr(locked, _attname(locked, name)) for name in changed},
-            },
-            scope=scope,
-        )
+        after = {name: getattr(locked, _attname(locked, name)) for name in changed}
+        self._audit(actor, locked, transition, change, {"status": before, **old}, reason, after)
         applied = Applied(self, locked, transition, change, situation, before)
         for effect in self.after:
             effect(applied)
-        status_changed.send(
-            sender=self.model,
-            workflow=self.name,
-            subject=locked,
-            move=transition.move,
-            actor=actor,
-            change=change,
-        )
+        self._tell(actor, locked, transition, change)
         return locked
 
     def apply_many(
@@ -418,23 +401,42 @@ class Workflow(Generic[Subject]):
             batch_size=batch_size,
         )
         for subject, before, change in zip(subjects, befores, changes, strict=True):
-            audit_record(
-                actor=actor,
-                action=f"{self.name}.{transition.move}",
-                instance=subject,
-                before={"status": before},
-                after={"status": transition.target, "reason": reason},
-                scope=change.scope,
-            )
-            status_changed.send(
-                sender=self.model,
-                workflow=self.name,
-                subject=subject,
-                move=transition.move,
-                actor=actor,
-                change=change,
-            )
+            self._audit(actor, subject, transition, change, {"status": before}, reason, {})
+            self._tell(actor, subject, transition, change)
         return changes
+
+    def _audit(
+        self,
+        actor: Actor,
+        subject: Subject,
+        transition: Transition,
+        change: StatusChange,
+        before: dict[str, Any],
+        reason: str,
+        changed: dict[str, Any],
+    ) -> None:
+        """The move's audit row: the status before and after, the reason, other fields set."""
+        audit_record(
+            actor=actor,
+            action=f"{self.name}.{transition.move}",
+            instance=subject,
+            before=before,
+            after={"status": transition.target, "reason": reason, **changed},
+            scope=change.scope,
+        )
+
+    def _tell(
+        self, actor: Actor, subject: Subject, transition: Transition, change: StatusChange
+    ) -> None:
+        """Tell the listeners of :data:`status_changed` (notifications) of the move."""
+        status_changed.send(
+            sender=self.model,
+            workflow=self.name,
+            subject=subject,
+            move=transition.move,
+            actor=actor,
+            change=change,
+        )
 
 
 def _has_field(instance: models.Model, name: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from xuncha.findings.reading import outcomes_of, read_first
 from xuncha.rounds.access import acting_roles, may_edit_unit
 from xuncha.rounds.models import Assignment
 from xuncha.text.notice import money_category_at
+from xuncha.text.quantities import Quantity as TextQuantity
 
 
 class EditConflict(Exception):
@@ -151,6 +153,23 @@ class OutcomeRows:
     regulations: list[Regulation]
 
 
+def quantity_columns(position: int, quantity: TextQuantity) -> dict[str, Any]:
+    """The columns a stored quantity (an outcome, a report's figure) takes from one found in a
+    text, cut to their lengths."""
+    return {
+        "position": position,
+        "kind": quantity.kind,
+        "value": quantity.value,
+        "amount": quantity.decimal(),
+        "unit": quantity.unit,
+        "qualifier": quantity.qualifier or "",
+        "subject": quantity.subject[:64],
+        "source_text": quantity.text[:100],
+        "start": quantity.start,
+        "end": quantity.end,
+    }
+
+
 def outcome_rows(measure: Measure) -> OutcomeRows:
     """The outcome, accountability and regulation rows of a measure's text (read beforehand
     where :mod:`xuncha.findings.reading` did)."""
@@ -158,16 +177,7 @@ def outcome_rows(measure: Measure) -> OutcomeRows:
     outcomes = [
         Outcome(
             measure=measure,
-            position=position,
-            kind=quantity.kind,
-            value=quantity.value,
-            amount=quantity.decimal(),
-            unit=quantity.unit,
-            qualifier=quantity.qualifier or "",
-            subject=quantity.subject[:64],
-            source_text=quantity.text[:100],
-            start=quantity.start,
-            end=quantity.end,
+            **quantity_columns(position, quantity),
             money_category=money_category_at(
                 measure.text, quantity.start, quantity.end, quantity.subject
             )
@@ -441,4 +451,5 @@ __all__ = [
     "problem_create",
     "problem_plan_update",
     "problem_scope",
+    "quantity_columns",
 ]

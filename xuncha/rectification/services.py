@@ -17,7 +17,7 @@ from xuncha.core.workflow import TransitionRefused
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
 from xuncha.findings.models import RectificationKind as Kind
 from xuncha.findings.reading import quantities_of, read_first
-from xuncha.findings.services import EditRefused, problem_scope
+from xuncha.findings.services import EditRefused, problem_scope, quantity_columns
 from xuncha.rectification.models import (
     Comment,
     Evidence,
@@ -70,20 +70,8 @@ def _problem_accepts_reports(problem: Problem) -> bool:
 def report_outcome_rows(report: ProgressReport) -> list[ReportOutcome]:
     """The figures a progress report's text states, as rows not yet saved."""
     return [
-        ReportOutcome(
-            report=report,
-            position=position,
-            kind=q.kind,
-            value=q.value,
-            amount=q.decimal(),
-            unit=q.unit,
-            qualifier=q.qualifier or "",
-            subject=q.subject[:64],
-            source_text=q.text[:100],
-            start=q.start,
-            end=q.end,
-        )
-        for position, q in enumerate(quantities_of(report.text))
+        ReportOutcome(report=report, **quantity_columns(position, quantity))
+        for position, quantity in enumerate(quantities_of(report.text))
     ]
 
 
