@@ -27,7 +27,8 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install xuncha with its pinned dependencies
+install: $(VENV)/.installed ## Create .venv and install xuncha with its pinned dependencies (and the Debian packages features need, where missing)
+	@bash scripts/system-packages
 
 run: install ## Start the web app on SQLite with the demo dataset at http://127.0.0.1:8000
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
