@@ -31,3 +31,14 @@ def seed_path() -> Path:
 def seed_text() -> str:
     """Return the seed digest's text (UTF-8)."""
     return seed_path().read_text(encoding="utf-8")
+
+
+def corpus_path() -> Path:
+    """Return the real-document corpus's folder, or skip/fail the calling test when absent."""
+    path = SHARED / "corpus"
+    if (path / "SOURCES.tsv").is_file():
+        return path
+    reason = f"the document corpus {path} is absent (../shared is provided by CI)"
+    if os.environ.get("XUNCHA_REQUIRE_SHARED") == "1":
+        pytest.fail(f"XUNCHA_REQUIRE_SHARED=1 but {reason}")
+    pytest.skip(reason)

@@ -200,3 +200,49 @@ def test_each_imported_measure_carries_the_digest_text_as_the_units_report():
 
     done = measure_transition(actor=None, measure=measures[0], name="complete")
     assert done.status == "done"
+
+
+DISCLOSURE_TEXT = """中共某县林业局党组关于巡察整改进展情况的通报
+根据县委统一部署，县委第一巡察组对县林业局党组进行了巡察。现将巡察整改进展情况通报如下。
+截至2025年10月31日，反馈的5个问题，已完成整改4个，正在整改1个。
+问题1：护林员考勤不严。
+整改情况：一是建立电子巡护打卡制度。二是清退不在岗护林员3名。
+完成情况：已完成
+"""
+
+
+def test_the_import_command_reads_a_disclosure_and_keeps_its_claims(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_bytes(DISCLOSURE_TEXT.encode("gbk"))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", str(path), "--round", "第一轮", stdout=out, stderr=err)
+    assert "被巡察单位整改情况通报（GB18030）" in err.getvalue()
+    problem = Problem.objects.get()
+    assert (problem.assignment.unit.name, problem.title) == ("县林业局党组", "护林员考勤不严")
+    assert problem.measures.count() == 2
+    record = DigestImport.objects.get()
+    assert (record.form, record.encoding) == ("disclosure", "GB18030")
+    (totals,) = record.claims["totals"]
+    assert "反馈的5个问题" in totals["text"]
+
+
+def test_the_read_command_prints_the_model_as_json(tmp_path):
+    import json
+
+    path = tmp_path / "notice.txt"
+    path.write_text(DISCLOSURE_TEXT, encoding="utf-16")
+    out = io.StringIO()
+    call_command("read", str(path), "--json", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["form"] == "disclosure"
+    assert document["source"]["encoding"] == "UTF-16LE (BOM)"
+    assert document["problems"][0]["rectification"]["status"] == "done"
+    assert not Problem.objects.exists()
+
+
+def test_a_report_with_figures_only_is_refused_by_the_import(tmp_path):
+    path = tmp_path / "petition.txt"
+    path.write_text("本月全市信访总量1200件，信访事项按期办结率98%。信访群众满意率95%。")
+    with pytest.raises(CommandError, match="信访工作报告"):
+        call_command("import", str(path), "--round", "第一轮")
+    assert not Problem.objects.exists()

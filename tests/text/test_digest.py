@@ -464,19 +464,41 @@ def test_first_paragraph_starting_with_a_label_names_line_one(label: str) -> Non
     assert label in error.message
 
 
-def test_second_paragraph_before_the_first_unit_names_its_line() -> None:
+def test_an_introduction_in_several_paragraphs_is_read_whole() -> None:
+    text = lines(
+        "根据区委统一部署，区委第一巡察组对2家单位开展了回访督查。",
+        "",
+        "现将首批2家单位巡察整改部分内容摘编如下。",
+        "",
+        "区档案馆",
+        "问题：档案整理滞后",
+        "整改：增加人手。",
+        "区文化馆",
+        "问题：场馆开放不足",
+        "整改：延长开放时间。",
+    )
+    parsed = parse_digest(text)
+    assert parsed.introduction.splitlines() == [
+        "根据区委统一部署，区委第一巡察组对2家单位开展了回访督查。",
+        "现将首批2家单位巡察整改部分内容摘编如下。",
+    ]
+    assert [unit.name for unit in parsed.units] == ["区档案馆", "区文化馆"]
+    assert (parsed.facts.batch, parsed.facts.batch_size) == ("首批", 2)
+    assert not any("家单位" in warning.message for warning in parsed.warnings)
+
+
+def test_a_problem_line_before_the_first_unit_names_its_line() -> None:
     text = lines(
         "本报讯，巡察整改情况如下。",
-        "",
-        "各单位均已提交报告。",
-        "",
+        "问题：档案整理滞后",
+        "整改：增加人手。",
         "区档案馆",
         "问题：档案整理滞后",
         "整改：增加人手。",
     )
     error = raise_error(text)
-    assert error.line == 3
-    assert "引言" in error.message
+    assert error.line == 2
+    assert "问题" in error.message
 
 
 def test_problem_right_after_the_introduction_names_its_line() -> None:

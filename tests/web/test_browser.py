@@ -48,7 +48,7 @@ def test_the_office_imports_the_seed_and_finds_a_units_problems(live_server, pag
     log_in(page, live_server, "office")
 
     page.get_by_role("link", name="导入摘编", exact=True).click()
-    page.get_by_label("摘编文件").set_input_files(str(seed_path()))
+    page.get_by_label("文件", exact=True).set_input_files(str(seed_path()))
     page.get_by_label("导入到轮次").fill("第八轮")
     page.get_by_role("button", name="预览").click()
     page.get_by_role("heading", name="导入预览").wait_for()
@@ -121,3 +121,53 @@ def test_a_liaison_edits_a_measure_in_place_and_sees_the_new_figures(live_server
     editing.get_by_role("button", name="保存").click()
     page.get_by_text("已被他人修改").wait_for()
     assert editing.get_by_label("责任领导").input_value() == "王局长"
+
+
+DISCLOSURE = """中共某区文化旅游局党组关于区委第四轮巡察集中整改进展情况的通报
+根据区委统一部署，2025年4月1日至5月30日，区委第三巡察组对区文化旅游局党组开展了常规巡察。2025年6月18日，巡察组向区文化旅游局党组反馈了巡察意见。现将巡察整改进展情况予以公布。
+一、整改工作组织情况
+局党组成立整改工作领导小组，逐项制定整改措施。截至2025年9月30日，反馈的2个方面3个问题，已完成整改2个，正在整改1个。
+二、反馈问题整改落实情况
+（一）关于落实全面从严治党责任不到位方面
+1.关于“景区门票收入管理不规范”问题
+整改情况：一是清查门票收入台账，追回截留收入8.6万元。二是建立门票收入日结制度。
+完成情况：已完成
+2.关于“文物安全巡查不到位”问题
+整改情况：对全区23处文物点开展安全巡查，整改隐患11处。
+完成情况：已完成
+问题3：公共文化场馆开放时间不足。
+整改情况：延长图书馆、文化馆开放时间，每周开放不少于56小时。
+完成情况：正在整改
+"""
+
+
+def test_the_office_imports_a_disclosure_as_a_word_file_and_finds_its_problems(
+    live_server, page, tmp_path
+):
+    import docx
+
+    document = docx.Document()
+    for line in DISCLOSURE.splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "区文化旅游局整改进展情况通报.docx"
+    document.save(str(path))
+    make_user("office", Role.OFFICE)
+    log_in(page, live_server, "office")
+
+    page.get_by_role("link", name="导入摘编", exact=True).click()
+    page.get_by_label("文件", exact=True).set_input_files(str(path))
+    page.get_by_label("导入到轮次").fill("区委第四轮巡察")
+    page.get_by_role("button", name="预览").click()
+    page.get_by_role("heading", name="导入预览").wait_for()
+    assert "被巡察单位整改情况通报" in page.locator("[data-form]").inner_text()
+    assert "反馈的2个方面3个问题" in page.locator(".claims").inner_text()
+    screenshot(page, "import-disclosure-preview.png", full_page=False)
+
+    page.get_by_role("button", name="确认导入").click()
+    page.wait_for_url(re.compile(r"/rounds/\d+/$"))
+    page.get_by_role("link", name="区文化旅游局党组", exact=True).click()
+    page.wait_for_url(re.compile(r"/assignments/\d+/$"))
+    headings = page.locator(".problem-head h2").all_inner_texts()
+    assert headings == ["景区门票收入管理不规范", "文物安全巡查不到位", "公共文化场馆开放时间不足"]
+    assert page.locator("mark.outcome").count() > 0
+    screenshot(page, "unit-from-disclosure.png")

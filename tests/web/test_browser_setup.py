@@ -40,7 +40,7 @@ def test_the_office_sets_an_imported_round_up_until_a_group_records_a_visit(
 
     # The seed, imported through the pages.
     office.get_by_role("link", name="导入摘编", exact=True).click()
-    office.get_by_label("摘编文件").set_input_files(str(seed_path()))
+    office.get_by_label("文件", exact=True).set_input_files(str(seed_path()))
     office.get_by_label("导入到轮次").fill("第八轮")
     office.get_by_role("button", name="预览").click()
     office.get_by_role("button", name="确认导入").click()

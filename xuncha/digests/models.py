@@ -28,6 +28,19 @@ class DigestImport(models.Model):
         _("冒号"), max_length=1, default="：", help_text=_("The colon the source used.")
     )
     warnings = models.JSONField(_("警告"), default=list, blank=True)
+    form = models.CharField(
+        _("文件类型"),
+        max_length=20,
+        default="digest",
+        help_text=_("The form the file was read in."),
+    )
+    encoding = models.CharField(_("编码"), max_length=40, blank=True)
+    claims = models.JSONField(
+        _("文件中的说法"),
+        default=dict,
+        blank=True,
+        help_text=_("Totals paragraphs and claims with figures, as the document states them."),
+    )
     unit_count = models.PositiveIntegerField(_("单位数"), default=0)
     problem_count = models.PositiveIntegerField(_("问题数"), default=0)
     imported_by = models.ForeignKey(

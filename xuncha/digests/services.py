@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
@@ -23,25 +24,84 @@ from xuncha.rounds.services import (
     group_get_or_create,
     round_get_or_create,
 )
-from xuncha.text.digest import DigestError, ParsedDigest, parse_digest
+from xuncha.text.digest import DigestError, DigestWarning, ParsedDigest, parse_digest
+from xuncha.text.model import Document
 from xuncha.text.plan import facts_dict
+from xuncha.text.reading import DocumentError, document_digest, read_document
 from xuncha.text.render import Digest, DigestMeasure, DigestProblem, DigestUnit, render_digest
+from xuncha.text.sources import SourceError, source_pasted, source_read
 
 IMPORT_REASON = "导入摘编"
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """A file read in its form; ``parsed`` is what an import would write (None for a form that
+    gives figures only)."""
+
+    document: Document
+    parsed: ParsedDigest | None
+
+
+def file_read(data: bytes | str, *, file_name: str = "") -> FileRead:
+    """Read a file (text in any encoding, .docx, .doc, .wps, .pdf) or pasted text in its form.
+
+    Raises :class:`DigestError` naming the line: a file that cannot be decoded, a text that is
+    none of the forms, a digest that cannot be read whole (a unit listed twice, say).
+    """
+    try:
+        source = source_pasted(data) if isinstance(data, str) else source_read(data, file_name)
+        document = read_document(
+            source.text, name=file_name, source_kind=source.kind, encoding=source.encoding
+        )
+    except (SourceError, DocumentError) as error:
+        raise DigestError(error.message, error.line, source=file_name) from error
+    if document.form == "digest":
+        parsed = parse_digest(source.text, source=file_name)
+    elif document.importable:
+        try:
+            parsed = document_digest(document)
+        except DocumentError as error:
+            raise DigestError(error.message, error.line, source=file_name) from error
+    else:
+        return FileRead(document, None)
+    parsed = ParsedDigest(
+        introduction=parsed.introduction,
+        facts=parsed.facts,
+        units=parsed.units,
+        byline=parsed.byline,
+        warnings=tuple(DigestWarning(1, warning) for warning in source.warnings) + parsed.warnings,
+    )
+    _refuse_too_long(parsed, file_name)
+    return FileRead(document, parsed)
+
+
 def digest_read(data: bytes | str, *, file_name: str = "") -> ParsedDigest:
-    """Parse a digest without storing anything; raises :class:`DigestError` with the line.
+    """Read a file's units, problems and measures without storing anything; raises
+    :class:`DigestError` with the line, also for a form that has none to import.
 
     What would not fit its column (a unit's name, a problem's title, a group's name) is an
     error of its line here, so the preview says it and the import stores nothing.
     """
-    parsed = parse_digest(data, source=file_name)
+    return importable(file_read(data, file_name=file_name))
+
+
+def importable(read: FileRead) -> ParsedDigest:
+    """What an import of a file read would write; a form without units refused."""
+    if read.parsed is None:
+        raise DigestError(
+            _("这是一份%(form)s：只提取其中的数字和说法，没有可导入的单位和问题")
+            % {"form": read.document.form_label},
+            source=read.document.name,
+        )
+    return read.parsed
+
+
+def _refuse_too_long(parsed: ParsedDigest, file_name: str) -> None:
     too_long = field_too_long(parsed)
     if too_long is not None:
         message, line = too_long
         raise DigestError(message, line, source=file_name)
-    return parsed
 
 
 def field_too_long(parsed: ParsedDigest) -> tuple[str, int | None] | None:
@@ -99,11 +159,20 @@ def digest_import(
     appended in bulk at the end, so the write takes seconds, not minutes, for a large digest.
     ``progress(units_written, units)`` is called as the units are written.
     """
-    parsed = digest_read(data, file_name=file_name)
+    read = file_read(data, file_name=file_name)
+    parsed = importable(read)
     texts = (m.text for u in parsed.units for p in u.problems for m in p.measures)
     with texts_read(texts), transaction.atomic(), audit_batch():
         with clocks_batch(actor=actor):
             record = _digest_store(actor, parsed, data, file_name, round_name, progress)
+            record.form = read.document.form
+            record.encoding = read.document.encoding or ""
+            record.claims = {
+                "totals": [totals.as_json() for totals in read.document.totals],
+                "claims": [claim.as_json() for claim in read.document.claims],
+                "figures": [figure.as_json() for figure in read.document.figures],
+            }
+            record.save(update_fields=["form", "encoding", "claims"])
         return record
 
 

@@ -216,9 +216,10 @@ def _listed_units(
     round_match: re.Match[str] | None,
     group_match: re.Match[str] | None,
 ) -> tuple[str, ...]:
-    """The names listed before "等N家单位", split on 、, with the leading clause cut off."""
+    """The names listed before "等N家单位", split on 、, with the leading clause cut off; or,
+    without that count, the names in brackets after 被巡察单位 / 单位 ("单位(甲、乙、丙)")."""
     if count_match is None:
-        return ()
+        return _bracketed_units(introduction)
     segment = introduction[: count_match.start()]
     segment = segment[max(segment.rfind(mark) for mark in _CLAUSE_BREAKS) + 1 :]
     # The list follows "……巡察组对……第八轮巡察的"; cut those words, keeping the names intact.
@@ -228,6 +229,18 @@ def _listed_units(
     if round_match and round_match.group(0) in segment:
         segment = segment.split(round_match.group(0), 1)[1].removeprefix("的")
     return tuple(name.strip() for name in segment.split("、") if name.strip())
+
+
+_BRACKETED_UNITS = re.compile(r"单位[(（](?P<names>[^()（）]{2,2000}?)[)）]")
+
+
+def _bracketed_units(introduction: str) -> tuple[str, ...]:
+    match = _BRACKETED_UNITS.search(introduction)
+    if match is None or "、" not in match["names"]:
+        return ()
+    names = [name.strip() for name in match["names"].split("、")]
+    names[-1] = names[-1].removesuffix("等")
+    return tuple(name for name in names if name)
 
 
 def _kind(introduction: str) -> str | None:

@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xuncha.text import _intro
 from xuncha.text._intro import IntroFacts, parse_chinese_number
+from xuncha.text.model import Paragraph, paragraphs
 
 __all__ = [
     "DigestError",
@@ -36,11 +37,27 @@ __all__ = [
     "parse_digest",
 ]
 
-# A unit line is short; longer lines are sentences even when they lack punctuation.
-UNIT_NAME_MAX_LENGTH = 30
-_SENTENCE_PUNCTUATION = frozenset("。，,；;：:！？!?、")
-_PROBLEM_LINE = re.compile(r"问题\s*[:：]\s*(.*)", re.DOTALL)
-_RECTIFICATION_LINE = re.compile(r"整改\s*[:：]\s*(.*)", re.DOTALL)
+# A unit line is short; longer lines are sentences even when they lack punctuation. Full names
+# (中共武汉市委网络安全和信息化委员会办公室) run to twenty characters and more.
+UNIT_NAME_MAX_LENGTH = 40
+# A heading between a unit and its problems (严明政治纪律，狠抓…) is short and ends no sentence.
+SECTION_MAX_LENGTH = 60
+_SENTENCE_PUNCTUATION = frozenset("。，,；;：:！？!?、\t")  # a tab: a table row
+_NUMBERING = r"(?:[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
+# 问题: / 问题1: / 问题一： ; 整改: / 整改情况: / 整改措施: ; 完成情况:
+_PROBLEM_LINE = re.compile(rf"问题\s*{_NUMBERING}?\s*[:：]\s*(.*)", re.DOTALL)
+_RECTIFICATION_LINE = re.compile(
+    r"(?:整改(?:落实)?(?:情况|措施|进展情况|进展)?|整改成效)\s*[:：]\s*(.*)", re.DOTALL
+)
+_COMPLETION_LINE = re.compile(r"(?:完成情况|整改结果|完成进度)\s*[:：]\s*(.*)", re.DOTALL)
+# A line opening with a number (一、 (一) 1. (1)) is a heading or an item, never a unit's name.
+_NUMBERED_LINE = re.compile(rf"[(（]?{_NUMBERING}[)）]|{_NUMBERING}[、.．]")
+_SENTENCE_ENDINGS = frozenset("。；;！？!?")
+# What the names of bodies end with: such a line is a unit's name, never a heading.
+_BODY_ENDING = re.compile(
+    r"(?:局|委|会|院|办|厅|室|部|所|站|中心|公司|集团|银行|学校|大学|学院|医院|镇|乡|街道|村"
+    r"|社区|党组|党委|政府|队|馆|处|团|联|社|园|场|台|行)$"
+)
 _OPENING_BRACKETS = "(（"
 _CLOSING_BRACKETS = ")）"
 # A measure marker counts only at the start of a sentence: after these, possibly followed by a
@@ -83,17 +100,28 @@ class ParsedMeasure:
     ordinal: int | None
     text: str
     line: int
+    # [start, end) of the text in the file's text, trailing spaces excluded.
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class ParsedProblem:
-    """One 问题 with its 整改 paragraph(s), kept verbatim and split into measures."""
+    """One 问题 with its 整改 paragraph(s), kept verbatim and split into measures.
+
+    ``completion`` is the 完成情况 paragraph when the digest gives one; ``section`` the heading
+    the problem stands under, if any.
+    """
 
     title: str
     line: int
     rectification: str
     lead: str
     measures: tuple[ParsedMeasure, ...]
+    completion: str | None = field(default=None, compare=False)
+    completion_line: int | None = field(default=None, compare=False)
+    section: str | None = field(default=None, compare=False)
+    start: int = field(default=0, compare=False)  # of the title in the file's text
 
 
 @dataclass(frozen=True)
@@ -103,6 +131,7 @@ class ParsedUnit:
     name: str
     line: int
     problems: tuple[ParsedProblem, ...]
+    start: int = field(default=0, compare=False)  # of the name in the file's text
 
 
 @dataclass(frozen=True)
@@ -116,12 +145,8 @@ class ParsedDigest:
     warnings: tuple[DigestWarning, ...]
 
 
-@dataclass(frozen=True)
-class _Line:
-    """A non-blank line: its 1-based number and its text without surrounding whitespace."""
-
-    number: int
-    text: str
+# A non-blank line of the file, with its number and offset.
+_Line = Paragraph
 
 
 def parse_digest(data: str | bytes, *, source: str = "") -> ParsedDigest:
@@ -188,7 +213,7 @@ def _parse_text(text: str, warnings: list[DigestWarning]) -> ParsedDigest:
     """Parse decoded text: split lines, set the byline apart, then walk the structure."""
     raw_lines = re.split(r"\r\n|\r|\n", text)
     warnings.extend(_damaged_character_warnings(raw_lines))
-    lines = [_Line(number, raw.strip()) for number, raw in enumerate(raw_lines, 1) if raw.strip()]
+    lines = paragraphs(text)
     if not lines:
         raise DigestError("文件为空，没有任何内容", 1)
     byline: str | None = None
@@ -229,7 +254,13 @@ def _is_name_like(text: str) -> bool:
         and not _SENTENCE_PUNCTUATION.intersection(text)
         and not _PROBLEM_LINE.match(text)
         and not _RECTIFICATION_LINE.match(text)
+        and not _NUMBERED_LINE.match(text)
     )
+
+
+def _is_heading_like(text: str) -> bool:
+    """The form of a section heading: short, and not ending a sentence."""
+    return len(text) <= SECTION_MAX_LENGTH and text[-1] not in _SENTENCE_ENDINGS
 
 
 class _Walker:
@@ -240,31 +271,60 @@ class _Walker:
         self.position = 0
 
     def kind(self, index: int) -> str:
-        """Classify a line: problem, rectification, unit, orphan (a name without problem), text."""
+        """Classify a line: problem, rectification, completion, unit, section (a heading before
+        a problem), orphan (a name without problem), text."""
         text = self.lines[index].text
         if _PROBLEM_LINE.match(text):
             return "problem"
         if _RECTIFICATION_LINE.match(text):
             return "rectification"
+        if _COMPLETION_LINE.match(text):
+            return "completion"
         if not _is_name_like(text):
-            return "text"
+            return "section" if self.is_section(index) else "text"
         if self.is_problem(index + 1):
+            # Under a unit that has no problem yet, a name-like line is its first heading.
+            under_unit = index and self.is_unit(index - 1)
+            return "section" if under_unit and not _BODY_ENDING.search(text) else "unit"
+        if self.is_section(index + 1):
             return "unit"
         if index + 1 == len(self.lines) or self.is_unit(index + 1):
             return "orphan"
         return "text"
 
+    def is_section(self, index: int) -> bool:
+        """A heading line directly before a 问题 line, after a unit or a rectification."""
+        return (
+            0 < index < len(self.lines)
+            and _is_heading_like(self.lines[index].text)
+            and not _NUMBERED_LINE.match(self.lines[index].text)
+            and not _BODY_ENDING.search(self.lines[index].text)
+            and self.is_problem(index + 1)
+            and not _PROBLEM_LINE.match(self.lines[index].text)
+        )
+
     def is_problem(self, index: int) -> bool:
         return index < len(self.lines) and bool(_PROBLEM_LINE.match(self.lines[index].text))
 
     def is_unit(self, index: int) -> bool:
-        return _is_name_like(self.lines[index].text) and self.is_problem(index + 1)
+        return _is_name_like(self.lines[index].text) and (
+            self.is_problem(index + 1) or self.is_section(index + 1)
+        )
 
     def walk(self) -> tuple[str, list[ParsedUnit]]:
         introduction = self.introduction()
         units: list[ParsedUnit] = []
+        lines: dict[str, int] = {}
         while self.position < len(self.lines):
-            units.append(self.unit())
+            unit = self.unit()
+            if unit.name in lines:
+                raise DigestError(
+                    f"单位“{unit.name}”列了两次：第{lines[unit.name]}行和第{unit.line}行；"
+                    "同一单位的问题应列在一处",
+                    unit.line,
+                )
+            lines[unit.name] = unit.line
+            units.append(unit)
         if not units:
             raise DigestError("没有找到任何单位：单位名称应单独成行，且下一段以“问题:”开头")
         return introduction, units
@@ -277,15 +337,20 @@ class _Walker:
             raise DigestError(f"第一个单位名称之前出现了“{label}:”段落", first.number)
         if first_kind == "unit":
             return ""
-        # An orphan here is a one-line introduction (a title, say), not a unit without problem.
+        # Everything before the first unit is the introduction, in one paragraph or several
+        # ("现将首批8家单位…摘编如下" often stands alone); an orphan here is a title line.
         self.position = 1
-        if self.position < len(self.lines) and self.kind(1) == "text":
-            raise DigestError(
-                "第一个单位名称之前只能有一段引言；这一段既不是单位名称也不是“问题:”"
-                "(单位名称应单独成行，且下一段以“问题:”开头)",
-                self.lines[1].number,
-            )
-        return first.text
+        while self.position < len(self.lines) and self.kind(self.position) != "unit":
+            kind = self.kind(self.position)
+            if kind in ("problem", "rectification", "completion"):
+                names = {"problem": "问题", "rectification": "整改", "completion": "完成情况"}
+                raise DigestError(
+                    f"第一个单位名称之前出现了“{names[kind]}:”段落"
+                    "(单位名称应单独成行，且下一段以“问题:”开头)",
+                    self.lines[self.position].number,
+                )
+            self.position += 1
+        return "\n".join(line.text for line in self.lines[: self.position])
 
     def unit(self) -> ParsedUnit:
         line = self.lines[self.position]
@@ -304,11 +369,21 @@ class _Walker:
         # rectification before it has taken it.
         self.position += 1
         problems: list[ParsedProblem] = []
-        while self.position < len(self.lines) and self.kind(self.position) == "problem":
-            problems.append(self.problem())
-        return ParsedUnit(name=line.text, line=line.number, problems=tuple(problems))
+        section: str | None = None
+        while self.position < len(self.lines) and self.kind(self.position) in (
+            "problem",
+            "section",
+        ):
+            if self.kind(self.position) == "section":
+                section = self.lines[self.position].text
+                self.position += 1
+                continue
+            problems.append(self.problem(section))
+        return ParsedUnit(
+            name=line.text, line=line.number, problems=tuple(problems), start=line.offset
+        )
 
-    def problem(self) -> ParsedProblem:
+    def problem(self, section: str | None = None) -> ParsedProblem:
         line = self.lines[self.position]
         title = _after_label(_PROBLEM_LINE, line.text)
         if not title:
@@ -318,19 +393,37 @@ class _Walker:
             raise DigestError(f"问题“{title}”没有整改内容", line.number)
         heading = self.lines[self.position]
         first = _after_label(_RECTIFICATION_LINE, heading.text)
-        pieces: list[_Line] = [_Line(heading.number, first)] if first else []
+        pieces: list[_Line] = (
+            [_Line(heading.number, first, heading.offset + heading.text.rindex(first))]
+            if first
+            else []
+        )
         self.position += 1
         while self.position < len(self.lines) and self.kind(self.position) == "text":
             pieces.append(self.lines[self.position])
             self.position += 1
         if not pieces:
             raise DigestError(f"问题“{title}”的整改内容为空", heading.number)
+        completion: _Line | None = None
+        if self.position < len(self.lines) and self.kind(self.position) == "completion":
+            completion = self.lines[self.position]
+            self.position += 1
         rectification = "\n".join(piece.text for piece in pieces)
-        lead, measures = _split_measures(rectification, pieces)
-        return ParsedProblem(title, line.number, rectification, lead, measures)
+        lead, measures = split_measures(rectification, pieces)
+        return ParsedProblem(
+            title,
+            line.number,
+            rectification,
+            lead,
+            measures,
+            completion=_after_label(_COMPLETION_LINE, completion.text) if completion else None,
+            completion_line=completion.number if completion else None,
+            section=section,
+            start=line.offset + line.text.rindex(title),
+        )
 
 
-def _split_measures(
+def split_measures(
     rectification: str, pieces: Sequence[_Line]
 ) -> tuple[str, tuple[ParsedMeasure, ...]]:
     """Split a rectification on 一是, 二是 … at sentence starts, in sequence.
@@ -347,12 +440,36 @@ def _split_measures(
         if ordinal == len(starts) + 1:
             starts.append((match.start(), match.end(), ordinal))
     if not starts:
-        return "", (ParsedMeasure(None, rectification, _line_at(pieces, 0)),)
+        start, end = _file_span(pieces, 0, len(rectification))
+        return "", (ParsedMeasure(None, rectification, _line_at(pieces, 0), start, end),)
     measures = []
     for index, (start, end, ordinal) in enumerate(starts):
         stop = starts[index + 1][0] if index + 1 < len(starts) else len(rectification)
-        measures.append(ParsedMeasure(ordinal, rectification[end:stop], _line_at(pieces, start)))
+        in_file = _file_span(pieces, end, stop)
+        measures.append(
+            ParsedMeasure(ordinal, rectification[end:stop], _line_at(pieces, start), *in_file)
+        )
     return rectification[: starts[0][0]], tuple(measures)
+
+
+def _file_span(pieces: Sequence[_Line], start: int, end: int) -> tuple[int, int]:
+    """Where ``[start, end)`` of the pieces joined with "\\n" lies in the file's text, with
+    the trailing spaces and line breaks of the range left out."""
+    joined = "\n".join(piece.text for piece in pieces)
+    while end > start and joined[end - 1].isspace():
+        end -= 1
+    return _file_offset(pieces, start), _file_offset(pieces, end, closing=True)
+
+
+def _file_offset(pieces: Sequence[_Line], offset: int, *, closing: bool = False) -> int:
+    position = 0
+    for piece in pieces:
+        if offset < position + len(piece.text) or (
+            closing and offset == position + len(piece.text)
+        ):
+            return piece.offset + offset - position
+        position += len(piece.text) + 1
+    return pieces[-1].offset + len(pieces[-1].text)
 
 
 def _starts_sentence(text: str, position: int) -> bool:
@@ -409,11 +526,7 @@ def _damaged_character_warnings(raw_lines: Sequence[str]) -> list[DigestWarning]
 def _unit_warnings(units: Sequence[ParsedUnit], facts: IntroFacts) -> list[DigestWarning]:
     """Checks of the body against itself and against what the introduction announces."""
     warnings = []
-    seen: set[str] = set()
     for unit in units:
-        if unit.name in seen:
-            warnings.append(DigestWarning(unit.line, f"单位“{unit.name}”在摘编中出现了不止一次"))
-        seen.add(unit.name)
         if facts.unit_names and unit.name not in facts.unit_names:
             warnings.append(DigestWarning(unit.line, f"单位“{unit.name}”不在引言列出的单位中"))
         for problem in unit.problems:

@@ -144,13 +144,27 @@ class LedgerFilterForm(forms.Form):
 
 
 class DigestUploadForm(forms.Form):
-    """Step 1 of an import: the digest file (.txt) and the round it goes into."""
+    """Step 1 of an import: a file (or pasted text) and the round it goes into."""
+
+    ACCEPTED = (".txt", ".docx", ".doc", ".wps", ".pdf")
+    PASTED_NAME = "粘贴的文字.txt"
 
     file = forms.FileField(
-        label=_("摘编文件"),
-        allow_empty_file=True,  # the parser reports an empty file with its line
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
-        help_text=_("UTF-8 编码的 .txt 文本，格式同公开发布的整改摘编。"),
+        label=_("文件"),
+        required=False,
+        allow_empty_file=True,  # the reader reports an empty file
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
+        help_text=_(
+            "整改摘编或被巡察单位的整改情况通报：.txt（UTF-8、GBK、UTF-16）、.docx、.doc、"
+            ".wps 或有文字层的 .pdf。"
+        ),
+    )
+    text = forms.CharField(
+        label=_("或粘贴文字"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("从网页或文档中复制的全文；与上传文件二选一。"),
     )
     round_name = forms.CharField(
         label=_("导入到轮次"),
@@ -160,17 +174,36 @@ class DigestUploadForm(forms.Form):
         help_text=_("选择已有轮次，或填写新轮次名称；留空则使用摘编导语中的轮次名称。"),
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("file")
+        if upload is None:
+            return None
         limit = settings.XUNCHA_DIGEST_MAX_BYTES
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(
                 _("文件过大（%(size)s），上限为 %(limit)s。")
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
-        if not (upload.name or "").lower().endswith(".txt"):
-            raise forms.ValidationError(_("只能导入 .txt 文本文件。"))
+        if not (upload.name or "").lower().endswith(self.ACCEPTED):
+            raise forms.ValidationError(
+                _("只能导入 %(kinds)s 文件。") % {"kinds": "、".join(self.ACCEPTED)}
+            )
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        has_file = cleaned.get("file") is not None
+        has_text = bool((cleaned.get("text") or "").strip())
+        if not self.errors and has_file == has_text:
+            raise forms.ValidationError(_("请上传一个文件，或粘贴文字（二选一）。"))
+        return cleaned
+
+    def content(self) -> tuple[bytes, str]:
+        """The bytes to read and the name to give them."""
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.read(), upload.name or ""
+        return self.cleaned_data["text"].encode("utf-8"), self.PASTED_NAME
 
 
 class DigestConfirmForm(forms.Form):

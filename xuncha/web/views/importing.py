@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from xuncha.core.models import Role
 from xuncha.core.permissions import has_role
-from xuncha.digests.services import DigestError, digest_import, digest_read
+from xuncha.digests.services import DigestError, digest_import, file_read, importable
 from xuncha.rounds.models import Assignment, Round
 from xuncha.rounds.selectors import rounds_for_user, top_units
 from xuncha.text.plan import plan_json
@@ -58,10 +58,10 @@ def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DigestUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return upload_page(request, form, status=400)
-    upload = form.cleaned_data["file"]
-    data = upload.read()
+    data, file_name = form.content()
     try:
-        parsed = digest_read(data, file_name=upload.name)
+        read = file_read(data, file_name=file_name)
+        parsed = importable(read)
     except DigestError as error:
         return upload_page(request, form, error=str(error), status=400)
     round_name = form.cleaned_data["round_name"].strip() or (parsed.facts.round_title or "")
@@ -70,9 +70,15 @@ def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
         return upload_page(request, form, status=400)
     plan = plan_json(parsed, round_name=round_name)
     confirm_form = DigestConfirmForm(
-        initial=DigestConfirmForm.initial_for(data, file_name=upload.name, round_name=round_name)
+        initial=DigestConfirmForm.initial_for(data, file_name=file_name, round_name=round_name)
     )
-    context = preview_context(plan) | {"confirm_form": confirm_form, "file_name": upload.name}
+    context = preview_context(plan) | {
+        "confirm_form": confirm_form,
+        "file_name": file_name,
+        "document": read.document,
+        "claims": read.document.claims,
+        "totals": read.document.totals,
+    }
     return render(request, "web/import_preview.html", context)
 
 

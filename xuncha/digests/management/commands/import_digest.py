@@ -9,16 +9,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from xuncha.digests.services import digest_import, digest_read
+from xuncha.digests.services import digest_import, file_read, importable
 from xuncha.text.digest import DigestError
 from xuncha.text.plan import plan_json
 
 
 class Command(BaseCommand):
-    help = _("导入一份摘编（问题与整改）到指定轮次；轮次不存在时创建。")
+    help = _("导入一份摘编或被巡察单位的整改情况通报（问题与整改）到指定轮次；轮次不存在时创建。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help=_("摘编文本文件（UTF-8）"))
+        parser.add_argument(
+            "file", help=_("文件：txt（UTF-8、GB18030、UTF-16）、docx、doc、wps 或 pdf")
+        )
         parser.add_argument("--round", required=True, dest="round_name", help=_("轮次名称"))
         parser.add_argument("--dry-run", action="store_true", help=_("只读取并显示，不写入"))
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出读取结果"))
@@ -30,11 +32,23 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror or error}") from error
         try:
-            parsed = digest_read(data, file_name=path.name)
+            read = file_read(data, file_name=path.name)
+            parsed = importable(read)
         except DigestError as error:
             raise CommandError(f"{path}: {error}") from error
+        self.stderr.write(
+            _("读取为：%(form)s（%(encoding)s）")
+            % {
+                "form": read.document.form_label,
+                "encoding": read.document.encoding or read.document.source_kind,
+            }
+        )
         if options["json"]:
-            document = plan_json(parsed, round_name=options["round_name"])
+            document = plan_json(parsed, round_name=options["round_name"]) | {
+                "form": read.document.form,
+                "encoding": read.document.encoding,
+                "claims": [claim.as_json() for claim in read.document.claims],
+            }
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
         for warning in parsed.warnings:
             self.stderr.write(f"{path}:{warning.line}: {_('警告')}: {warning.message}")
