@@ -16,19 +16,21 @@ export PYTHONDONTWRITEBYTECODE := 1
 .DEFAULT_GOAL := help
 WHEELHOUSE ?= wheelhouse
 
-.PHONY: help install run serve demo wheelhouse deploy-check test test-sqlite test-postgres lint typecheck layers fmt check-migrations check-deploy bench clean
+.PHONY: help system-packages install run serve demo wheelhouse deploy-check test test-sqlite test-postgres lint typecheck layers fmt check-migrations check-deploy bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install xuncha with its pinned dependencies (and the Debian packages features need, where missing)
+system-packages: ## Install the Debian packages features need, where missing (as root with apt-get)
 	@bash scripts/system-packages
+
+install: $(VENV)/.installed ## The Debian packages features need (where missing), then .venv with xuncha and its pinned dependencies
 
 run: install ## Start the web app on SQLite with the demo dataset at http://127.0.0.1:8000
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput

@@ -216,7 +216,7 @@ def test_the_import_command_reads_a_disclosure_and_keeps_its_claims(tmp_path):
     path.write_bytes(DISCLOSURE_TEXT.encode("gbk"))
     out, err = io.StringIO(), io.StringIO()
     call_command("import", str(path), "--round", "第一轮", stdout=out, stderr=err)
-    assert "被巡察单位整改情况通报（GB18030）" in err.getvalue()
+    assert "已导入（被巡察单位整改情况通报，GB18030）" in out.getvalue()
     problem = Problem.objects.get()
     assert (problem.assignment.unit.name, problem.title) == ("县林业局党组", "护林员考勤不严")
     assert problem.measures.count() == 2

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
+import docx
 import pytest
 
 from bench.documents import TARGET, score
 from tests.shared import corpus_path, seed_text
+from tests.text.test_sources import require_libreoffice
 from xuncha.text.reading import DocumentError, document_digest, read_document
+from xuncha.text.sources import source_read
 
 DISCLOSURE = """中共某县水利局党组关于县委第二轮巡察集中整改进展情况的通报
 
@@ -203,3 +208,47 @@ def test_every_corpus_document_is_read_in_its_labelled_form_with_its_structure()
     assert overall.precision >= TARGET, overall.mistakes
     assert overall.recall >= TARGET, overall.mistakes
     assert scores["disclosure"].gold > 0 and scores["digest"].gold > 0
+
+
+@pytest.fixture(scope="module")
+def disclosure_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The test's disclosure as .docx (python-docx), and as .doc and .pdf (LibreOffice)."""
+    office = require_libreoffice()
+    folder = tmp_path_factory.mktemp("disclosure")
+    document = docx.Document()
+    for line in DISCLOSURE.splitlines():
+        document.add_paragraph(line)
+    source = folder / "notice.docx"
+    document.save(str(source))
+    made = {"docx": source.read_bytes()}
+    for kind in ("doc", "pdf"):
+        command = [
+            office,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            kind,
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        env = {**os.environ, "HOME": str(folder)}
+        subprocess.run(command, check=True, capture_output=True, timeout=180, env=env)
+        made[kind] = (folder / f"notice.{kind}").read_bytes()
+    return made
+
+
+@pytest.mark.parametrize("kind", ["docx", "doc", "pdf"])
+def test_a_disclosure_as_word_or_pdf_is_read_like_its_text(
+    disclosure_files: dict[str, bytes], kind: str
+) -> None:
+    source = source_read(disclosure_files[kind], f"notice.{kind}")
+    document = read_document(source.text, source_kind=source.kind)
+    assert (document.form, document.source_kind) == ("disclosure", kind)
+    assert [unit.name for unit in document.units] == ["县水利局党组"]
+    assert [problem.title for problem in document.problems] == [
+        "河道巡查流于形式",
+        "工程资金拨付滞后",
+        "防汛物资台账不全",
+    ]
+    assert [len(p.rectification.measures) for p in document.problems] == [2, 1, 1]

@@ -24,10 +24,10 @@ from xuncha.rounds.services import (
     group_get_or_create,
     round_get_or_create,
 )
-from xuncha.text.digest import DigestError, DigestWarning, ParsedDigest, parse_digest
+from xuncha.text.digest import DigestError, DigestWarning, ParsedDigest
 from xuncha.text.model import Document
 from xuncha.text.plan import facts_dict
-from xuncha.text.reading import DocumentError, document_digest, read_document
+from xuncha.text.reading import DocumentError, document_digest, read_with_digest
 from xuncha.text.render import Digest, DigestMeasure, DigestProblem, DigestUnit, render_digest
 from xuncha.text.sources import SourceError, source_pasted, source_read
 
@@ -51,13 +51,13 @@ def file_read(data: bytes | str, *, file_name: str = "") -> FileRead:
     """
     try:
         source = source_pasted(data) if isinstance(data, str) else source_read(data, file_name)
-        document = read_document(
+        document, digest = read_with_digest(
             source.text, name=file_name, source_kind=source.kind, encoding=source.encoding
         )
     except (SourceError, DocumentError) as error:
         raise DigestError(error.message, error.line, source=file_name) from error
-    if document.form == "digest":
-        parsed = parse_digest(source.text, source=file_name)
+    if digest is not None:
+        parsed = digest
     elif document.importable:
         try:
             parsed = document_digest(document)

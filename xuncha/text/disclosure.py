@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xuncha.text.digest import split_measures
 from xuncha.text.forms import own_inspection_unit, title_line
@@ -203,22 +203,29 @@ def _about_problem(
     group = _title_group(title)
     start = body_offset + lead + title.start(group)
     rest = _after_title_sentence(heading, title)
-    pieces: list[Paragraph] = []
-    if rest:
-        pieces.append(Paragraph(paragraph.number, rest, paragraph.end - len(rest)))
-    index += 1
-    index = _rectification_pieces(found, index, pieces)
-    rectification, index = _with_completion(found, index, pieces, lines)
-    problems.append(
-        Problem(
-            title[group],
-            lines.span(start, start + len(title[group])),
-            rectification,
-            section=section if section >= 0 else None,
-            label=paragraph.text[: heading.body].strip(),
-        )
-    )
+    label = paragraph.text[: heading.body].strip()
+    problem, index = _titled_problem(found, index, lines, title[group], start, rest, label)
+    problems.append(problem if section < 0 else replace(problem, section=section))
     return index
+
+
+def _titled_problem(
+    found: Sequence[Paragraph],
+    index: int,
+    lines: Lines,
+    title: str,
+    start: int,
+    rest: str,
+    label: str,
+) -> tuple[Problem, int]:
+    """The problem titled at ``start`` on paragraph ``index``, with its rectification: the rest
+    of that paragraph after the title's sentence, then the paragraphs that follow."""
+    paragraph = found[index]
+    pieces = [Paragraph(paragraph.number, rest, paragraph.end - len(rest))] if rest else []
+    index = _rectification_pieces(found, index + 1, pieces)
+    rectification, index = _with_completion(found, index, pieces, lines)
+    span = lines.span(start, start + len(title))
+    return Problem(title, span, rectification, label=label), index
 
 
 def _labelled_problem(
@@ -230,23 +237,12 @@ def _labelled_problem(
     body = paragraph.text[label.end() :]
     stop = body.find("。")
     title = body[:stop] if stop != -1 else body
-    start = paragraph.offset + label.end()
-    pieces: list[Paragraph] = []
     after = body[stop + 1 :].strip() if stop != -1 else ""
-    if after:
-        pieces.append(Paragraph(paragraph.number, after, paragraph.end - len(after)))
-    index += 1
-    index = _rectification_pieces(found, index, pieces)
-    rectification, index = _with_completion(found, index, pieces, lines)
-    problems.append(
-        Problem(
-            title.strip(),
-            lines.span(start, start + len(title.strip())),
-            rectification,
-            section=section if section >= 0 else None,
-            label=paragraph.text[: label.end()].strip(),
-        )
-    )
+    leading = len(title) - len(title.lstrip())
+    start = paragraph.offset + label.end() + leading
+    written = paragraph.text[: label.end()].strip()
+    problem, index = _titled_problem(found, index, lines, title.strip(), start, after, written)
+    problems.append(problem if section < 0 else replace(problem, section=section))
     return index
 
 

@@ -10,6 +10,7 @@ import writes (units, problems and measures).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from xuncha.text import _intro
@@ -45,7 +46,7 @@ from xuncha.text.model import (
 from xuncha.text.notice import money_category_at
 from xuncha.text.quantities import find_outcomes
 
-__all__ = ["DocumentError", "document_digest", "read_document"]
+__all__ = ["DocumentError", "document_digest", "read_document", "read_with_digest"]
 
 # A totals paragraph states what was found and what is done: two counts or more and a word of
 # completion (反馈问题37个，已整改完成34个).
@@ -77,6 +78,14 @@ def read_document(
     A digest that has unit lines but cannot be read whole (a unit listed twice, a 问题 without
     整改) is refused with the digest reader's line, not read as some other form.
     """
+    return read_with_digest(text, name=name, source_kind=source_kind, encoding=encoding)[0]
+
+
+def read_with_digest(
+    text: str, *, name: str = "", source_kind: str = "text", encoding: str | None = None
+) -> tuple[Document, ParsedDigest | None]:
+    """:func:`read_document`, with the digest reader's result when the form is a digest (the
+    import writes that, read once)."""
     text = _lone_returns_as_newlines(text)
     digest, digest_error = _try_digest(text)
     verdict = form_of(text, has_digest_units=digest is not None)
@@ -94,10 +103,10 @@ def read_document(
     }
     if verdict.form == "digest":
         assert digest is not None
-        return _with_figures(_digest_document(text, digest, common))
+        return _with_figures(_digest_document(text, digest, common)), digest
     if verdict.form == "disclosure":
-        return _with_figures(_disclosure_document(text, common))
-    return _with_figures(_narrative_document(text, verdict.form, common))
+        return _with_figures(_disclosure_document(text, common)), None
+    return _with_figures(_narrative_document(text, verdict.form, common)), None
 
 
 def _lone_returns_as_newlines(text: str) -> str:
@@ -290,12 +299,13 @@ def _with_figures(document: Document) -> Document:
     )
 
 
-def _inside(figures: tuple[Figure, ...], start: int, end: int) -> tuple[int, ...]:
-    return tuple(
-        index
-        for index, figure in enumerate(figures)
-        if start <= figure.span.start and figure.span.end <= end
-    )
+def _inside(
+    figures: tuple[Figure, ...], starts: list[int], start: int, end: int
+) -> tuple[int, ...]:
+    """The indexes of the figures within ``[start, end)``; ``starts`` are theirs, sorted."""
+    first = bisect_left(starts, start)
+    last = bisect_left(starts, end, lo=first)
+    return tuple(index for index in range(first, last) if figures[index].span.end <= end)
 
 
 def _totals(
@@ -303,7 +313,7 @@ def _totals(
 ) -> tuple[Totals, ...]:
     totals = []
     for paragraph in paragraphs(text):
-        inside = _inside(figures, paragraph.offset, paragraph.end)
+        inside = _inside(figures, starts, paragraph.offset, paragraph.end)
         counts = [index for index in inside if figures[index].kind == "count"]
         if len(counts) >= 2 and _DONE_WORDS.search(paragraph.text) and "问题" in paragraph.text:
             scope = _SCOPE.match(paragraph.text)
@@ -330,7 +340,7 @@ def _claims(
 ) -> tuple[Claim, ...]:
     claims = []
     for match in _SENTENCE.finditer(text):
-        inside = _inside(figures, match.start(), match.end())
+        inside = _inside(figures, starts, match.start(), match.end())
         stated = [index for index in inside if figures[index].kind != "date"]
         if stated and _CLAIM_WORDS.search(match.group(0)):
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())

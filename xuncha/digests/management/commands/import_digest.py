@@ -14,6 +14,14 @@ from xuncha.text.digest import DigestError
 from xuncha.text.plan import plan_json
 
 
+def file_bytes(path: Path) -> bytes:
+    """The file's bytes, or the command's error naming the file."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path}: {error.strerror or error}") from error
+
+
 class Command(BaseCommand):
     help = _("导入一份摘编或被巡察单位的整改情况通报（问题与整改）到指定轮次；轮次不存在时创建。")
 
@@ -27,22 +35,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror or error}") from error
+        data = file_bytes(path)
         try:
             read = file_read(data, file_name=path.name)
             parsed = importable(read)
         except DigestError as error:
             raise CommandError(f"{path}: {error}") from error
-        self.stderr.write(
-            _("读取为：%(form)s（%(encoding)s）")
-            % {
-                "form": read.document.form_label,
-                "encoding": read.document.encoding or read.document.source_kind,
-            }
-        )
+        read_as = _("%(form)s，%(encoding)s") % {
+            "form": read.document.form_label,
+            "encoding": read.document.encoding or read.document.source_kind,
+        }
         if options["json"]:
             document = plan_json(parsed, round_name=options["round_name"]) | {
                 "form": read.document.form,
@@ -56,8 +58,8 @@ class Command(BaseCommand):
             if not options["json"]:
                 problems = sum(len(unit.problems) for unit in parsed.units)
                 self.stdout.write(
-                    _("试读：%(units)s 个单位，%(problems)s 个问题；未写入。")
-                    % {"units": len(parsed.units), "problems": problems}
+                    _("试读（%(read_as)s）：%(units)s 个单位，%(problems)s 个问题；未写入。")
+                    % {"read_as": read_as, "units": len(parsed.units), "problems": problems}
                 )
             return
         step = max(1, len(parsed.units) // 10)
@@ -82,8 +84,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error}") from error
         if not options["json"]:
             self.stdout.write(
-                _("已导入到轮次“%(round)s”：%(units)s 个单位，%(problems)s 个问题。")
+                _("已导入（%(read_as)s）到轮次“%(round)s”：%(units)s 个单位，%(problems)s 个问题。")
                 % {
+                    "read_as": read_as,
                     "round": record.round.name,
                     "units": record.unit_count,
                     "problems": record.problem_count,

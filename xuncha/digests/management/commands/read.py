@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from xuncha.digests.management.commands.import_digest import file_bytes
 from xuncha.digests.services import file_read
 from xuncha.text.digest import DigestError
 
@@ -28,11 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror or error}") from error
-        try:
-            document = file_read(data, file_name=path.name).document
+            document = file_read(file_bytes(path), file_name=path.name).document
         except DigestError as error:
             raise CommandError(f"{path}: {error}") from error
         if options["json"]:
