@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import docx
 import pytest
 
 from bench.documents import TARGET, score
 from tests.shared import corpus_path, seed_text
-from tests.text.test_sources import require_libreoffice
+from tests.text.test_sources import converted_by_libreoffice, require_libreoffice
 from xuncha.text.reading import DocumentError, document_digest, read_document
 from xuncha.text.sources import source_read
 
@@ -213,29 +211,13 @@ def test_every_corpus_document_is_read_in_its_labelled_form_with_its_structure()
 @pytest.fixture(scope="module")
 def disclosure_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The test's disclosure as .docx (python-docx), and as .doc and .pdf (LibreOffice)."""
-    office = require_libreoffice()
-    folder = tmp_path_factory.mktemp("disclosure")
+    require_libreoffice()
     document = docx.Document()
     for line in DISCLOSURE.splitlines():
         document.add_paragraph(line)
-    source = folder / "notice.docx"
+    source = tmp_path_factory.mktemp("disclosure") / "notice.docx"
     document.save(str(source))
-    made = {"docx": source.read_bytes()}
-    for kind in ("doc", "pdf"):
-        command = [
-            office,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            kind,
-            "--outdir",
-            str(folder),
-            str(source),
-        ]
-        env = {**os.environ, "HOME": str(folder)}
-        subprocess.run(command, check=True, capture_output=True, timeout=180, env=env)
-        made[kind] = (folder / f"notice.{kind}").read_bytes()
-    return made
+    return {"docx": source.read_bytes()} | converted_by_libreoffice(source, ("doc", "pdf"))
 
 
 @pytest.mark.parametrize("kind", ["docx", "doc", "pdf"])

@@ -55,15 +55,12 @@ def notice_docx() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def made_by_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The notice as .doc and as .pdf, converted by LibreOffice from :func:`notice_docx`."""
+def converted_by_libreoffice(source: Path, kinds: tuple[str, ...]) -> dict[str, bytes]:
+    """``source`` converted by LibreOffice into each of ``kinds`` (doc, pdf), beside it."""
     office = require_libreoffice()
-    folder = tmp_path_factory.mktemp("office")
-    source = folder / "notice.docx"
-    source.write_bytes(notice_docx())
+    folder = source.parent
     made: dict[str, bytes] = {}
-    for kind in ("doc", "pdf"):
+    for kind in kinds:
         command = [
             office,
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
@@ -76,8 +73,17 @@ def made_by_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, b
         ]
         env = {**os.environ, "HOME": str(folder)}
         subprocess.run(command, check=True, capture_output=True, timeout=180, env=env)
-        made[kind] = (folder / f"notice.{kind}").read_bytes()
+        made[kind] = (folder / f"{source.stem}.{kind}").read_bytes()
     return made
+
+
+@pytest.fixture(scope="module")
+def made_by_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The notice as .doc and as .pdf, converted by LibreOffice from :func:`notice_docx`."""
+    require_libreoffice()
+    source = tmp_path_factory.mktemp("office") / "notice.docx"
+    source.write_bytes(notice_docx())
+    return converted_by_libreoffice(source, ("doc", "pdf"))
 
 
 def pdf_bytes(objects: list[bytes], trailer: bytes = b"") -> bytes:
