@@ -188,3 +188,38 @@ def test_the_seed_digest_previews_all_its_problems(office_client):
     assert response.context["problem_count"] == 24
     assert len(response.context["units"]) == 9
     assert response.context["warnings"]  # the damaged character at least
+
+
+PASTED_NOTICE = """中共某县统计局党组关于巡察整改进展情况的通报
+根据县委统一部署，县委第二巡察组对县统计局党组进行了巡察。现将巡察整改进展情况通报如下。
+问题1：统计台账登记不规范。
+整改情况：一是重新核对2024年台账。二是建立月度复核制度。
+完成情况：已完成
+"""
+
+
+def test_pasted_text_is_previewed_in_its_form_and_imported(office_client):
+    response = office_client.post(
+        reverse("web:import"),
+        {"action": "preview", "text": PASTED_NOTICE, "round_name": "测试导入轮次"},
+    )
+    assert response.status_code == 200
+    assert response.context["document"].form == "disclosure"
+    assert "被巡察单位整改情况通报" in response.content.decode()
+    carried = {field.name: field.value() for field in response.context["confirm_form"]} | {
+        "action": "confirm"
+    }
+    office_client.post(reverse("web:import"), carried)
+    problem = Problem.objects.get()
+    assert (problem.assignment.unit.name, problem.title) == ("县统计局党组", "统计台账登记不规范")
+    assert problem.measures.count() == 2
+
+
+def test_a_file_and_pasted_text_together_are_refused(office_client):
+    response = office_client.post(
+        reverse("web:import"),
+        {"action": "preview", "file": upload(SMALL_DIGEST, "digest.txt"), "text": PASTED_NOTICE},
+    )
+    assert response.status_code == 400
+    assert "二选一" in response.content.decode()
+    assert not Problem.objects.exists()
