@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
@@ -65,13 +65,8 @@ def file_read(data: bytes | str, *, file_name: str = "") -> FileRead:
             raise DigestError(error.message, error.line, source=file_name) from error
     else:
         return FileRead(document, None)
-    parsed = ParsedDigest(
-        introduction=parsed.introduction,
-        facts=parsed.facts,
-        units=parsed.units,
-        byline=parsed.byline,
-        warnings=tuple(DigestWarning(1, warning) for warning in source.warnings) + parsed.warnings,
-    )
+    source_warnings = tuple(DigestWarning(1, warning) for warning in source.warnings)
+    parsed = replace(parsed, warnings=source_warnings + parsed.warnings)
     _refuse_too_long(parsed, file_name)
     return FileRead(document, parsed)
 

@@ -119,7 +119,6 @@ class ParsedProblem:
     lead: str
     measures: tuple[ParsedMeasure, ...]
     completion: str | None = field(default=None, compare=False)
-    completion_line: int | None = field(default=None, compare=False)
     section: str | None = field(default=None, compare=False)
     start: int = field(default=0, compare=False)  # of the title in the file's text
 
@@ -417,7 +416,6 @@ class _Walker:
             lead,
             measures,
             completion=_after_label(_COMPLETION_LINE, completion.text) if completion else None,
-            completion_line=completion.number if completion else None,
             section=section,
             start=line.offset + line.text.rindex(title),
         )

@@ -329,7 +329,6 @@ def _measures(pieces: Sequence[Paragraph], lines: Lines) -> tuple[Measure, ...]:
     joined = "\n".join(piece.text for piece in pieces)
     _lead, parsed = split_measures(joined, pieces)
     return tuple(
-        Measure(joined_text.strip(), lines.span(measure.start, measure.end), measure.ordinal)
+        Measure(measure.text.strip(), lines.span(measure.start, measure.end), measure.ordinal)
         for measure in parsed
-        for joined_text in (measure.text,)
     )

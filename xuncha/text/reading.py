@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from typing import Any
 
 from xuncha.text import _intro
@@ -281,21 +282,19 @@ def _with_figures(document: Document) -> Document:
         for q in outcomes.quantities
     )
     starts = [figure.span.start for figure in figures]
-    return Document(
-        **{
-            **document.__dict__,
-            "figures": figures,
-            "accountability": tuple(
-                Accountability(f.kind, f.kinds, f.people, f.text, lines.span(f.start, f.end))
-                for f in outcomes.accountability
-            ),
-            "regulations": tuple(
-                Regulation(f.title, f.count, f.action, f.text, lines.span(f.start, f.end))
-                for f in outcomes.regulations
-            ),
-            "totals": _totals(text, lines, figures, starts),
-            "claims": _claims(text, lines, figures, starts),
-        }
+    return replace(
+        document,
+        figures=figures,
+        accountability=tuple(
+            Accountability(f.kind, f.kinds, f.people, f.text, lines.span(f.start, f.end))
+            for f in outcomes.accountability
+        ),
+        regulations=tuple(
+            Regulation(f.title, f.count, f.action, f.text, lines.span(f.start, f.end))
+            for f in outcomes.regulations
+        ),
+        totals=_totals(text, lines, figures, starts),
+        claims=_claims(text, lines, figures, starts),
     )
 
 
