@@ -7,7 +7,7 @@ import json
 import docx
 import pytest
 
-from bench.documents import TARGET, score
+from bench.documents import TARGET, quantity_targets_met, score, score_quantities
 from tests.shared import corpus_path, seed_text
 from tests.text.test_sources import converted_by_libreoffice, require_libreoffice
 from xuncha.text.reading import DocumentError, document_digest, read_document
@@ -206,6 +206,20 @@ def test_every_corpus_document_is_read_in_its_labelled_form_with_its_structure()
     assert overall.precision >= TARGET, overall.mistakes
     assert overall.recall >= TARGET, overall.mistakes
     assert scores["disclosure"].gold > 0 and scores["digest"].gold > 0
+
+
+def test_every_corpus_document_has_its_quantities_found() -> None:
+    scores = score_quantities(corpus_path())
+    *each, overall = scores
+    assert len(each) == overall_documents(), "every gold file labels its quantities"
+    assert overall.gold > 300
+    assert quantity_targets_met(scores), [
+        (one.name, round(one.precision, 3), round(one.recall, 3)) for one in scores
+    ] + overall.mistakes
+
+
+def overall_documents() -> int:
+    return score(corpus_path())["all"].documents
 
 
 @pytest.fixture(scope="module")
