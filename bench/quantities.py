@@ -1,12 +1,18 @@
 """Score the outcome finders against the hand-written gold list for the seed digest.
 
-Usage: ``.venv/bin/python bench/quantities.py [--seed PATH] [--gold PATH]``
+Usage: ``.venv/bin/python bench/quantities.py [--seed PATH] [--gold PATH] [--no-throughput]``
 
 Reads each rectification paragraph of the seed (a line starting with "整改:"), numbers the
 problems 1..24 in file order, runs the finders and compares with
 ``tests/text/gold/seed_quantities.json``. Prints precision, recall and F1 with every miss and
 false positive for quantities, regulations and accountability; exits 1 when a precision or
 recall is below 0.95. The tests import :func:`score` and the ``*_keys`` functions from here.
+
+Then prints the quantity finder's throughput: one call on 1,000,000 characters of realistic
+text (the seed's rectification texts repeated), the same text one paragraph per call, and the
+slowest call over inputs just under 100 KB (the pathological shapes of
+``tests/text/test_fuzz_readers.py`` at that size, and the densest text there is: a count every
+two characters). The targets are one second for the megabyte and 0.2 s for each input.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -170,10 +177,73 @@ def report(name: str, result: Score, write: Callable[[str], None] = print) -> No
         write(f"  false positive: {key}")
 
 
+MEGABYTE = 1_000_000  # characters: about 3 MB of UTF-8
+SMALL = 99_000  # characters: every input under 100 KB must be read in 0.2 s
+SMALL_SHAPES: dict[str, str] = {
+    "a run of “": "“",
+    "unbalanced quotes": "“甲”乙“",
+    "a run of digits": "7",
+    "digits in groups of three": "123,",
+    "a run of numerals": "一二三四五六七八九十",
+    "a run of 〇": "〇",
+    "one clause without breaks": "持续推进整改工作",
+    "a count every two characters": "3名",
+    "counts with qualifiers": "近3名、约5个，",
+    "many from-to pairs": "从3名增加至9名",
+    "many years": "2020年，",
+    "many dates without a year": "9月22日至25日，",
+    "many fractions": "三分之二，",
+    "many lists": "3、5、7个，",
+    "fillers before a count": "已",
+    "quoted speech": "他说：“完成3项，",
+    "traditional with glosses": "關(guān)於三個階段(duàn)，",
+}
+
+
+def realistic_text(seed: str, size: int = MEGABYTE) -> str:
+    """``size`` characters of the seed's rectification texts, one per line, repeated."""
+    paragraph = "\n".join(rectifications(seed)) + "\n"
+    return (paragraph * (size // len(paragraph) + 1))[:size]
+
+
+def _seconds(text: str) -> float:
+    started = time.perf_counter()
+    find_quantities(text)
+    return time.perf_counter() - started
+
+
+def throughput(seed: str, write: Callable[[str], None] = print) -> None:
+    """Print the finder's time on a megabyte, per paragraph, and on the worst small input."""
+    text = realistic_text(seed)
+    megabytes = len(text.encode("utf-8")) / 1e6
+    whole = _seconds(text)
+    write(
+        f"throughput: one call on {len(text):,} characters ({megabytes:.1f} MB UTF-8): "
+        f"{whole:.3f}s, {megabytes / whole:.1f} MB/s"
+    )
+    lines = text.splitlines()
+    started = time.perf_counter()
+    for line in lines:
+        find_quantities(line)
+    each = time.perf_counter() - started
+    write(
+        f"throughput: the same in {len(lines):,} calls, one per paragraph: "
+        f"{each:.3f}s, {megabytes / each:.1f} MB/s"
+    )
+    times = {
+        name: _seconds((shape * (SMALL // len(shape) + 1))[:SMALL])
+        for name, shape in SMALL_SHAPES.items()
+    }
+    times["the seed's texts"] = _seconds(text[:SMALL])
+    name, worst = max(times.items(), key=lambda item: item[1])
+    write(f"throughput: slowest input of {SMALL:,} characters: {name}, {worst:.3f}s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=Path, default=DEFAULT_SEED)
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--no-throughput", action="store_true", help="skip the timings")
     arguments = parser.parse_args(argv)
     try:
         seed = arguments.seed.read_text(encoding="utf-8")
@@ -185,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, result in scores.items():
         report(name, result)
     passed = all(s.precision >= THRESHOLD and s.recall >= THRESHOLD for s in scores.values())
+    if not arguments.no_throughput:
+        throughput(seed)
     return 0 if passed else 1
 
 

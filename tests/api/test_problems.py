@@ -64,7 +64,11 @@ def test_a_measure_shows_the_money_read_from_its_text(world, client_for):
     assert money["value"] == "125000"
     assert money["text"] in MONEY_MEASURE
     assert MONEY_MEASURE[money["start"] : money["end"]] == money["text"]
-    assert set(money) == {"kind", "value", "unit", "qualifier", "subject", "text", "start", "end"}
+    assert set(money) == {
+        "kind", "value", "upper", "unit", "qualifier", "inferred", "subject", "counts",
+        "text", "start", "end",
+    }  # fmt: skip
+    assert (money["upper"], money["inferred"]) == ("", False)
 
 
 def test_a_measure_shows_who_was_held_to_account(world, client_for):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tests.factories import (
@@ -30,6 +32,28 @@ def test_a_new_problem_reads_outcomes_from_its_measures():
     assert money.amount == 35000
     assert measure.text[money.start : money.end] == money.source_text
     assert measure.accountabilities.get().people == 4
+
+
+def test_ranges_scores_fractions_and_inferred_dates_are_stored_with_their_fields():
+    problem = make_problem(
+        measures=(
+            "2024年6月起开展检查3至5次，9月22日前向42家建设单位清退，满意度90分，三分之二整改到位。",
+        )
+    )
+    stored = {o.source_text: o for o in problem.measures.get().outcomes.all()}
+    assert (stored["3至5次"].value, stored["3至5次"].upper) == ("3", "5")
+    date = stored["9月22日前"]
+    assert (date.kind, date.value, date.inferred, date.qualifier) == (
+        "date", "2024-09-22", True, "before"
+    )  # fmt: skip
+    assert stored["42家"].counts == "建设单位"
+    assert (stored["90分"].kind, stored["90分"].amount) == ("score", 90)
+    fraction = stored["三分之二"]
+    assert (fraction.kind, fraction.value, round(fraction.amount, 4)) == (
+        "fraction",
+        "2/3",
+        Decimal("0.6667"),
+    )
 
 
 def test_problems_are_numbered_within_their_unit():

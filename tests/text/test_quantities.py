@@ -223,7 +223,6 @@ def test_from_without_to_is_not_a_pair() -> None:
         "开展“六清行动”。",
         "整治十大领域突出问题。",
         "召开第十七次代表大会。",
-        "第一至第七督导组全部进驻。",
         "第一时间处置,筑牢第一道防线。",
         "学习市委十三届九次全会和十次全会精神。",
         "贯彻十九届五中全会精神。",
@@ -233,12 +232,22 @@ def test_from_without_to_is_not_a_pair() -> None:
         "织密一张大网,搭建一个平台,形成一套机制。",
         "召开全国两会,实现一次办结。",
         "进一步统一思想,逐一整改,举一反三。",
-        "分两批推进,建立市、区两级体系。",
+        "分两批推进,建立一套体系。",
         "入选全国20城。",
     ],
 )
 def test_names_slogans_ordinals_and_idioms_are_not_quantities(text: str) -> None:
     assert found(text) == []
+
+
+def test_a_range_of_ordinals_is_one_quantity_but_a_single_ordinal_is_none() -> None:
+    (quantity,) = find_quantities("第一至第七督导组全部进驻,第三督导组牵头。")
+    assert (quantity.text, quantity.kind, quantity.value, quantity.upper) == (
+        "第一至第七",
+        "ordinal",
+        "1",
+        "7",
+    )
 
 
 def test_numbered_word_patterns_are_not_counts() -> None:
@@ -374,6 +383,9 @@ OWN_FILES = [
     "xuncha/text/quantities.py",
     "xuncha/text/outcomes.py",
     "xuncha/text/_numbers.py",
+    "xuncha/text/_dates.py",
+    "xuncha/text/_measure_words.py",
+    "tests/text/test_notations.py",
     "bench/quantities.py",
     "tests/text/test_quantities.py",
     "tests/text/test_outcomes.py",

@@ -189,7 +189,10 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Outcome
-        fields = ["kind", "value", "unit", "qualifier", "subject", "text", "start", "end"]
+        fields = [
+            "kind", "value", "upper", "unit", "qualifier", "inferred", "subject", "counts",
+            "text", "start", "end",
+        ]  # fmt: skip
         read_only_fields = fields
 
 

@@ -132,7 +132,11 @@ class OutcomeKind(models.TextChoices):
     COUNT = "count", _("数量")
     MONEY = "money", _("金额")
     PERCENT = "percent", _("比例")
+    SCORE = "score", _("分数")
+    FRACTION = "fraction", _("分数比例")
     DATE = "date", _("日期")
+    PERIOD = "period", _("时段")
+    ORDINAL = "ordinal", _("序数范围")
 
 
 class Qualifier(models.TextChoices):
@@ -140,10 +144,12 @@ class Qualifier(models.TextChoices):
     NEARLY = "nearly", _("近")
     ABOUT = "about", _("约")
     OVER = "over", _("破/超")
+    AT_MOST = "at_most", _("以下/以内/不超过")
     SINCE = "since", _("以来")
     UNTIL = "until", _("截至")
     FROM = "from", _("从")
     TO = "to", _("至")
+    BEFORE = "before", _("前")
 
 
 class Quantity(models.Model):
@@ -155,7 +161,14 @@ class Quantity(models.Model):
     amount = models.DecimalField(_("数值"), max_digits=24, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=16, blank=True)
     qualifier = models.CharField(_("限定"), max_length=16, choices=Qualifier.choices, blank=True)
-    subject = models.CharField(_("计数对象"), max_length=64, blank=True)
+    upper = models.CharField(
+        _("上限"), max_length=40, blank=True, help_text=_("The high end of a range (3至5个).")
+    )
+    inferred = models.BooleanField(
+        _("年份推定"), default=False, help_text=_("The year of a date was taken from the document.")
+    )
+    subject = models.CharField(_("主语"), max_length=64, blank=True)
+    counts = models.CharField(_("计数对象"), max_length=64, blank=True)
     source_text = models.CharField(_("原文"), max_length=100)
     start = models.PositiveIntegerField(_("起"))
     end = models.PositiveIntegerField(_("止"))

@@ -1,16 +1,21 @@
 """Helpers shared by the outcome finders: numerals, canonical decimals, quoted regions, clauses.
 
-Private to :mod:`xuncha.text.quantities` and :mod:`xuncha.text.outcomes`. Every function keeps
-offsets into the caller's string intact, so spans found on a masked copy are spans of the input.
+Private to :mod:`xuncha.text.quantities` (with its ``_counts``, ``_dates`` and ``_subjects``)
+and :mod:`xuncha.text.outcomes`. Every function keeps offsets into the caller's string intact,
+so spans found on a masked copy are spans of the input, except :func:`matching_text`, which
+returns the map back to the input with its copy.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache, lru_cache
 
 import cn2an
+import opencc
 
 # A number as written: ASCII or full-width digits with an optional decimal part (and thousands
 # separators, only in the strict 1,234 shape so that a comma used as a Chinese comma never
@@ -64,28 +69,92 @@ MAX_NUMERAL_LENGTH = 24
 def parse_number(written: str) -> Decimal | None:
     """The value of a number as written (``3.9``, ``１２``, ``10,200``, ``两``, ``一百二十``).
 
-    Arabic numbers go straight to Decimal so no float ever touches a value; Chinese numerals go
-    through cn2an, which returns an int for them. None when the numerals do not form a number.
+    Arabic numbers go straight to Decimal so no float ever touches a value; Chinese numerals are
+    read by :func:`_chinese_value`, or cn2an for the forms it leaves (二〇二一, 一万二), which
+    returns an int for them. None when the numerals do not form a number.
     """
     if written[0] in CHINESE_DIGITS:
         if len(written) > MAX_NUMERAL_LENGTH:
             return None  # no figure a report states is written with this many numerals
-        try:
-            value = cn2an.cn2an(written, "normal")
-        except (ValueError, KeyError, IndexError, OverflowError):
-            return None
-        if isinstance(value, int):
-            return Decimal(value)
-        return Decimal(int(value)) if float(value).is_integer() else None
+        return _parse_chinese(written)
     return Decimal(written.translate(_FULL_WIDTH).replace(",", ""))
 
 
-def multiply(value: Decimal, *multipliers: str | None) -> Decimal:
-    """Apply the written multipliers (万, 亿 …) that follow a number."""
-    for word in multipliers:
-        if word:
-            value *= MULTIPLIERS[word]
-    return value
+@lru_cache(maxsize=4096)
+def _parse_chinese(written: str) -> Decimal | None:
+    value = _chinese_value(written)
+    if value is not None:
+        return Decimal(value)
+    try:
+        read = cn2an.cn2an(written, "normal")
+    except (ValueError, KeyError, IndexError, OverflowError):
+        return None
+    if isinstance(read, int):
+        return Decimal(read)
+    return Decimal(int(read)) if float(read).is_integer() else None
+
+
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_SECTIONS = {"万": 10**4, "亿": 10**8}
+
+
+def _chinese_value(written: str) -> int | None:
+    """Numerals in the regular form (十二, 一百零五, 三千二百万), read without cn2an (which is
+    slow); None for any other form, which cn2an then reads or refuses."""
+    total = section = 0
+    digit: int | None = None
+    after_unit = False  # the last numeral was 百, 千, 万 or 亿: a digit after it is colloquial
+    last = len(written) - 1
+    for index, word in enumerate(written):
+        if word in _DIGIT_VALUES:
+            if digit:  # two digits in a row (二〇二一): not the regular form
+                return None
+            digit = _DIGIT_VALUES[word]
+            if index == last and after_unit and digit:
+                return None  # 一万二, 三百五: colloquial, cn2an decides
+            after_unit = after_unit and digit != 0
+        elif word in _UNITS:
+            if digit is None:
+                if word != "十" or section or total:
+                    return None
+                digit = 1  # 十二 is 12
+            section += digit * _UNITS[word]
+            digit, after_unit = None, word != "十"
+            continue
+        elif word in _SECTIONS:
+            section += digit or 0
+            if not section:
+                return None
+            if word == "亿":
+                total = (total + section) * _SECTIONS[word]
+            else:
+                total += section * _SECTIONS[word]
+            section, digit, after_unit = 0, None, True
+            continue
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_DIGIT_VALUES |= {"七": 7, "八": 8, "九": 9}
+DIGIT_WORDS = "".join(_DIGIT_VALUES)
+
+
+def parse_decimal(written: str, point: str | None) -> Decimal | None:
+    """A number with the decimal part of a Chinese numeral (十二点五 is ``十二`` and ``点五``)."""
+    value = parse_number(written)
+    if value is None or not point:
+        return value
+    digits = "".join(str(_DIGIT_VALUES[word]) for word in point[1:])
+    return value + Decimal(f"0.{digits}")
+
+
+def digit_words(written: str) -> str | None:
+    """Numerals read digit by digit (二〇二一 is ``2021``), or None when one is not a digit."""
+    if not all(word in _DIGIT_VALUES for word in written):
+        return None
+    return "".join(str(_DIGIT_VALUES[word]) for word in written)
 
 
 def canonical(value: Decimal) -> str:
@@ -94,6 +163,27 @@ def canonical(value: Decimal) -> str:
     if "." in written:
         written = written.rstrip("0").rstrip(".")
     return written or "0"
+
+
+@dataclass
+class Found:
+    """A quantity as a finder reads it, before its year, pairs and subject are known.
+
+    A date or period whose year is not written has ``needs_year`` and a ``value`` without it
+    (``-07-17``, ``-Q3``); :func:`xuncha.text.quantities.find_quantities` puts in the year of
+    the nearest date before it, or ``no_year`` in front (``--07-17``) when there is none.
+    """
+
+    kind: str
+    value: str
+    unit: str
+    qualifier: str | None
+    start: int
+    end: int
+    upper: str | None = None
+    inferred: bool = False
+    needs_year: bool = False
+    no_year: str = ""  # what stands for a year nobody wrote: "-" before -07-17, "" before -Q3
 
 
 def quoted_regions(text: str) -> list[tuple[int, int]]:
@@ -130,6 +220,91 @@ def _matching_closes(text: str) -> dict[int, int]:
             elif stack:
                 closes[stack.pop()] = match.start()
     return closes
+
+
+# After one of these a quotation is speech (他说：“…”), whose figures are stated facts.
+_SPEECH_BEFORE = re.compile(r"(?:说|表示|指出|强调|称|道|:|：)\s*$")
+# Sentence punctuation inside a quotation makes it speech; a name or slogan holds none.
+_SENTENCE_MARKS = re.compile("[，。；,;！？!?]")
+_NAME_PAIRS = {"《": "》", "〈": "〉"}
+
+
+def mask_names(text: str) -> str:
+    """The text with titles, names and slogans blanked out; quoted speech is left readable.
+
+    Every 《title》 is masked. A quotation (“…”, ‘…’, 「…」, 『…』) is masked unless it reads as
+    speech: it follows 说, 表示, 指出, 强调, 称 or a colon, or holds sentence punctuation. Inside
+    readable speech, a nested name is judged on its own. Offsets are unchanged.
+    """
+    closes = _matching_closes(text)
+    if not closes:
+        return text
+    marks = [match.start() for match in _SENTENCE_MARKS.finditer(text)]
+    pieces: list[str] = []
+    done = 0  # text before this offset is in ``pieces`` (or masked)
+    for opening in sorted(closes):
+        if opening < done:
+            continue  # inside a masked region
+        closing = closes[opening]
+        if text[opening] not in _NAME_PAIRS:
+            holds_marks = bisect_left(marks, closing) > bisect_left(marks, opening)
+            if holds_marks or _SPEECH_BEFORE.search(text, max(0, opening - 4), opening):
+                continue
+        pieces.append(text[done : opening + 1])
+        pieces.append(_MASK * (closing - opening - 1))
+        done = closing
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# A pinyin gloss written after a character, as pages that annotate traditional text do:
+# 關(guān). Lower-case letters with tone marks, right after a CJK character.
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+@cache
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def matching_text(text: str) -> tuple[str, list[int] | None]:
+    """A copy of ``text`` to match on: simplified characters, pinyin glosses left out.
+
+    Returns the copy and, when glosses were left out, the offset in ``text`` of each of its
+    characters, plus ``len(text)`` at the end (None when offsets are unchanged). The conversion
+    keeps one character for one: where OpenCC changes the length of a line, that line is
+    converted character by character, and a character that would become several stays as is.
+    """
+    origin: list[int] | None = None
+    if _GLOSS.search(text):
+        origin = []
+        pieces = []
+        done = 0
+        for match in _GLOSS.finditer(text):
+            pieces.append(text[done : match.start()])
+            origin.extend(range(done, match.start()))
+            done = match.end()
+        pieces.append(text[done:])
+        origin.extend(range(done, len(text) + 1))
+        text = "".join(pieces)
+    return _simplified(text), origin
+
+
+def _simplified(text: str) -> str:
+    converter = _to_simplified()
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted
+    lines = []
+    for line in text.split("\n"):
+        line_converted = converter.convert(line)
+        if len(line_converted) != len(line):
+            characters = (converter.convert(character) for character in line)
+            line_converted = "".join(
+                new if len(new) == 1 else old for old, new in zip(line, characters, strict=True)
+            )
+        lines.append(line_converted)
+    return "\n".join(lines)
 
 
 def mask_quoted(text: str) -> str:
@@ -185,13 +360,3 @@ class Spans:
         merged = sorted([*zip(self.starts, self.ends, strict=True), *spans])
         self.starts = [start for start, _ in merged]
         self.ends = [end for _, end in merged]
-
-
-def clause_number(text: str, position: int) -> int:
-    """How many clause breaks precede ``position``: equal numbers mean the same clause."""
-    return sum(1 for character in text[:position] if character in CLAUSE_BREAKS)
-
-
-def same_clause(text: str, start: int, end: int) -> bool:
-    """True when no clause break lies between the two offsets."""
-    return not re.search(f"[{re.escape(CLAUSE_BREAKS)}]", text[start:end])

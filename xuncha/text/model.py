@@ -247,7 +247,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Figure:
-    """A quantity found in the text (count, money, percent, date) with what it counts."""
+    """A quantity found in the text (count, money, percent, score, fraction, date, period,
+    ordinal range) with what it counts: ``docs/labelling.md`` defines the kinds and values."""
 
     kind: str
     value: str
@@ -257,15 +258,21 @@ class Figure:
     role: str | None  # for money: found, refunded, seized, reduced, donated, other
     text: str
     span: Span
+    upper: str | None = None  # the high end of a range (3至5个, 第一至第七)
+    inferred: bool = False  # a date or period whose year was taken from the context
+    counts: str = ""  # what it counts (计数对象): 建设单位 in 42家建设单位
 
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "role": self.role,
             "value": self.value,
+            "upper": self.upper,
             "unit": self.unit,
             "subject": self.subject,
+            "counts": self.counts,
             "qualifier": self.qualifier,
+            "inferred": self.inferred,
             "text": self.text,
             "span": self.span.as_json(),
         }

@@ -263,11 +263,32 @@ def _facts(facts: _intro.IntroFacts, text: str, *, unit: str | None = None) -> F
     )
 
 
+# The document's own date: a publication stamp (发布时间：2023-05-10) or a date alone on one of
+# the last lines (the date under a signature).
+_STAMP_YEAR = re.compile(
+    r"(?:发布时间|发布日期|发稿时间|发文日期|成文日期|日期|时间|date)\s*[:：]\s*(?P<year>(?:19|20)\d{2})",
+    re.IGNORECASE,
+)
+_SIGNED_YEAR = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})年\d{1,2}月\d{1,2}日\s*$", re.MULTILINE)
+_WRITTEN_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年")
+
+
+def _document_year(document: Document) -> int | None:
+    """The year of the document's own date when the reader knows one: its publication stamp,
+    the date under its signature, or a year in its title or byline. Dates written without a
+    year take it when no year is written before them."""
+    text = document.text
+    found = _STAMP_YEAR.search(text) or _SIGNED_YEAR.search(text, max(0, len(text) - 300))
+    for written in (document.title, document.byline):
+        found = found or (_WRITTEN_YEAR.search(written) if written else None)
+    return int(found["year"]) if found else None
+
+
 def _with_figures(document: Document) -> Document:
     """The figures, accountability, regulations, totals paragraphs and claims of the text."""
     text = document.text
     lines = Lines(text)
-    outcomes = find_outcomes(text)
+    outcomes = find_outcomes(text, year=_document_year(document))
     figures = tuple(
         Figure(
             kind=q.kind,
@@ -278,6 +299,9 @@ def _with_figures(document: Document) -> Document:
             role=money_category_at(text, q.start, q.end, q.subject) if q.kind == "money" else None,
             text=q.text,
             span=lines.span(q.start, q.end),
+            upper=q.upper,
+            inferred=q.inferred,
+            counts=q.counts,
         )
         for q in outcomes.quantities
     )
