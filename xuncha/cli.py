@@ -1,7 +1,8 @@
 """The ``xuncha`` command line: Django's management commands under friendlier names.
 
-``xuncha import-digest``, ``xuncha export-digest``, ``xuncha demo``, ``xuncha serve`` and every
-other management command (``xuncha migrate``, ``xuncha createsuperuser`` …).
+``xuncha import-digest``, ``xuncha export-digest``, ``xuncha demo``, ``xuncha serve``, ``xuncha
+check`` (the claims check; Django's system check is ``xuncha system-check``) and every other
+management command (``xuncha migrate``, ``xuncha createsuperuser`` …).
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import sys
 ALIASES = {
     "serve": "serve",
     "demo": "load_demo",
+    # ``xuncha check`` is the claims check; Django's system check stays ``xuncha system-check``
+    # (``manage.py check`` is untouched).
+    "check": "check_claims",
+    "system-check": "check",
 }
 
 

@@ -171,3 +171,44 @@ def test_the_office_imports_a_disclosure_as_a_word_file_and_finds_its_problems(
     assert headings == ["景区门票收入管理不规范", "文物安全巡查不到位", "公共文化场馆开放时间不足"]
     assert page.locator("mark.outcome").count() > 0
     screenshot(page, "unit-from-disclosure.png")
+
+
+def test_the_import_preview_shows_the_claims_check_with_a_verdict_per_line(
+    live_server, page, tmp_path
+):
+    # Written for the test: the parts (2 + 2) exceed the total of 3; 2/3 is 66.7%; the
+    # refund of 2.4万元 exceeds the 2万元 found.
+    digest = (
+        "近日，市委第一巡察组对两家单位整改情况进行了回访。"
+        "本轮反馈问题3个，已完成整改2个，正在整改2个，完成率66.7%。\n\n"
+        "市档案馆\n\n问题：档案数字化进度偏慢\n\n"
+        "整改：制定档案数字化工作方案。共查出违规发放补贴2万元，已清退2.4万元。\n\n"
+        "市气象局\n\n问题：预警信息发布不及时\n\n整改：建成预警发布平台，开展演练4次。\n"
+    )
+    path = tmp_path / "回访摘编.txt"
+    path.write_text(digest, encoding="utf-8")
+    make_user("office", Role.OFFICE)
+    log_in(page, live_server, "office")
+
+    page.get_by_role("link", name="导入摘编", exact=True).click()
+    page.get_by_label("文件", exact=True).set_input_files(str(path))
+    page.get_by_label("导入到轮次").fill("市委第九轮巡察")
+    page.get_by_role("button", name="预览").click()
+    page.get_by_role("heading", name="数字核对（整改质量体检）").wait_for()
+    rows = page.locator("table.claim-checks tbody tr")
+    verdicts = {
+        (
+            row.get_attribute("data-kind"),
+            row.get_attribute("data-verdict"),
+            row.get_attribute("data-line"),
+        )
+        for row in rows.all()
+    }
+    assert verdicts == {("sum", "fails", "1"), ("rate", "holds", "1"), ("refund", "fails", "7")}
+    failing = page.locator('.claim-checks tr[data-verdict="fails"]')
+    assert failing.count() == 2
+    assert "2个+2个 = 4" in failing.first.inner_text()
+    assert "第1行" in failing.first.inner_text()
+    assert failing.first.locator(".verdict").inner_text() == "不符"
+    assert "2.4万元" in failing.nth(1).inner_text()
+    screenshot(page, "import-claims-check.png", full_page=False)

@@ -18,6 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from xuncha.core.models import Role
 from xuncha.core.permissions import has_role
+from xuncha.digests.claims_check import (
+    CHECKS_SHOWN,
+    check_rows,
+    document_checks,
+    verdict_counts,
+)
 from xuncha.digests.services import DigestError, digest_import, file_read, importable
 from xuncha.rounds.models import Assignment, Round
 from xuncha.rounds.selectors import rounds_for_user, top_units
@@ -72,12 +78,16 @@ def preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     confirm_form = DigestConfirmForm(
         initial=DigestConfirmForm.initial_for(data, file_name=file_name, round_name=round_name)
     )
+    checks = document_checks(read.document)
     context = preview_context(plan) | {
         "confirm_form": confirm_form,
         "file_name": file_name,
         "document": read.document,
         "claims": read.document.claims,
         "totals": read.document.totals,
+        "checks": check_rows(checks[:CHECKS_SHOWN]),
+        "checks_more": max(0, len(checks) - CHECKS_SHOWN),
+        "check_counts": verdict_counts(checks),
     }
     return render(request, "web/import_preview.html", context)
 

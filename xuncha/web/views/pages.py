@@ -16,6 +16,12 @@ from xuncha.clocks.models import WarningColour
 from xuncha.clocks.selectors import COLOURS as WARNING_COLOURS
 from xuncha.core.models import Role
 from xuncha.core.permissions import has_role
+from xuncha.digests.claims_check import (
+    CHECKS_SHOWN,
+    check_rows,
+    round_checks_for_user,
+    verdict_counts,
+)
 from xuncha.findings.models import ProblemStatus
 from xuncha.findings.selectors import (
     WARNING_KEYS,
@@ -89,7 +95,8 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     Every count comes from one aggregate per assignment over the problems' stored columns;
     the units are listed a page at a time (a province's round inspects hundreds), the totals
-    and the groups cover them all.
+    and the groups cover them all. The claims check of the round's imports follows, the lines
+    the user may see only.
     """
     round_ = get_round_for_user(request.user, pk)
     groups = round_.groups.prefetch_related(
@@ -151,6 +158,16 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "last_import": round_.digest_imports.order_by("-imported_at", "-id").first(),
         "warning_colours": [(c.value, c.label) for c in WarningColour],
         "warning_totals": {colour: totals[colour] for colour in WARNING_COLOURS},
+        "claim_checks": [
+            {
+                "name": item.name,
+                "rows": check_rows(item.checks[:CHECKS_SHOWN]),
+                "more": max(0, len(item.checks) - CHECKS_SHOWN),
+                "counts": verdict_counts(item.checks),
+            }
+            for item in round_checks_for_user(request.user, round_)
+            if item.checks
+        ],
     }
     return render(request, "web/round.html", context)
 
