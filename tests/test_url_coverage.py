@@ -35,6 +35,12 @@ API: dict[str, tuple[str | None, set[str]]] = {
     "api:problem-detail": ("problem", SEES_UNIT),
 }
 AUTH = {"login", "logout"}
+# A round's quality pages (共性问题, 疑似形式整改): whoever sees a unit of the round reads them
+# (through their scope), others get 404. Walked below, not in tests/web/test_access_matrix.py.
+ROUND_PAGES: dict[str, set[str]] = {
+    "web:round_common_problems": SEES_UNIT | {"other_liaison"},
+    "web:round_paper_flags": SEES_UNIT | {"other_liaison"},
+}
 
 
 def all_url_names() -> set[str]:
@@ -60,6 +66,7 @@ def test_every_url_of_the_app_has_a_permission_case():
         | set(web_cases.GLOBAL_POSTS)
         | set(web_cases.SEPARATE_CASES)
         | set(API)
+        | set(ROUND_PAGES)
         | AUTH
     )
     names = {name for name in all_url_names() if not name.startswith("admin:")}
@@ -139,3 +146,22 @@ def test_a_staff_office_user_reaches_the_admin(cast):
     cast.office.save()
     assert logged_in(cast.office).get(reverse("admin:index")).status_code == 200
     assert logged_in(cast.office).get(reverse("admin:rounds_round_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(ROUND_PAGES))
+def test_each_round_quality_page_answers_each_role(cast, records, name, role):
+    own, lone = records["round"]
+    response = logged_in(cast.by_name(role)).get(reverse(name, args=[own]))
+    assert response.status_code == (200 if role in ROUND_PAGES[name] else 404)
+    # a round in which only the other unit is inspected is not the liaison's to read
+    if role == "liaison":
+        assert logged_in(cast.liaison).get(reverse(name, args=[lone])).status_code == 404
+
+
+@pytest.mark.parametrize("name", list(ROUND_PAGES))
+def test_a_round_quality_page_sends_an_anonymous_visitor_to_log_in(records, name):
+    own, _lone = records["round"]
+    response = Client().get(reverse(name, args=[own]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")

@@ -282,6 +282,8 @@ PAGES: dict[str, tuple[str | None, set[str], int]] = {
     "web:import": (None, {"office"}, 200),
     "web:round_setup": ("round", {"office"}, 200),
     "web:round": ("round", SEES_UNIT | {"other_liaison"}, 200),  # both units are in the round
+    "web:round_common_problems": ("round", SEES_UNIT | {"other_liaison"}, 200),
+    "web:round_paper_flags": ("round", SEES_UNIT | {"other_liaison"}, 200),
     "web:assignment": ("assignment", SEES_UNIT, 200),
     "web:plan": ("assignment", SEES_UNIT, 200),
     "web:report": ("assignment", SEES_UNIT, 200),

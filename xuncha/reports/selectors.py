@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -40,6 +41,7 @@ from xuncha.findings.models import (
     Regulation,
 )
 from xuncha.findings.selectors import problems_for_user
+from xuncha.findings.themes import common_themes
 from xuncha.followups.models import Batch, FollowUp, Verdict, VerdictKind, Visit
 from xuncha.reports.models import Publication, PublicationStatus
 from xuncha.rounds.access import unit_ids_for_user
@@ -274,6 +276,8 @@ class ComposedNotice:
     text: str
     totals: NoticeTotals
     as_of: dt.date
+    # the common problems (共性问题) in the text: theme code, label and unit count of each
+    common: tuple[dict[str, Any], ...] = ()
 
 
 def notice_title(scope: Scope) -> str:
@@ -285,9 +289,18 @@ def notice_compose(
 ) -> ComposedNotice:
     """The notice of ``scope`` as ``user`` may see it, written now; nothing is stored."""
     as_of = as_of or timezone.localdate()
-    totals = notice_totals(problems_in_scope(user, scope))
-    text = render_notice(totals, scope=scope.label, as_of=as_of)
-    return ComposedNotice(title=notice_title(scope), text=text, totals=totals, as_of=as_of)
+    problems = problems_in_scope(user, scope)
+    totals = notice_totals(problems)
+    common = tuple(common_themes(problems))
+    text = render_notice(
+        totals,
+        scope=scope.label,
+        as_of=as_of,
+        common=[(item["label"], item["units"]) for item in common],
+    )
+    return ComposedNotice(
+        title=notice_title(scope), text=text, totals=totals, as_of=as_of, common=common
+    )
 
 
 def publications_for_user(user: Viewer) -> QuerySet[Publication]:

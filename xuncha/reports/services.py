@@ -24,6 +24,7 @@ from xuncha.findings.services import EditConflict, EditRefused
 from xuncha.followups.models import Batch, FollowUpKind, Visit, VisitStatus
 from xuncha.reports.models import Publication, PublicationKind, PublicationStatus
 from xuncha.reports.selectors import (
+    ComposedNotice,
     Scope,
     followup_label,
     notice_compose,
@@ -182,13 +183,15 @@ def notice_draft(
     group: Group | None = None,
     unit: Unit | None = None,
 ) -> Publication:
-    """Draft a notice (通报) of a round, narrowed by a batch, a group or a unit, with its totals.
+    """Draft a notice (通报) of a round, narrowed by a batch, a group or a unit, with its totals
+    and its common problems (共性问题, last: the themes enough units share, with their counts).
 
-    The totals count only what ``actor`` may see; ``figures`` keeps them with the day they
-    were read, and publishing checks they still hold.
+    The totals count only what ``actor`` may see; ``figures`` keeps them and the common
+    problems with the day they were read, and publishing checks they still hold.
     """
     _require_office(actor, _("起草通报"))
-    notice = notice_compose(actor, Scope(round_, batch, group, unit))
+    scope = Scope(round_, batch, group, unit)
+    notice = notice_compose(actor, scope)
     publication = Publication.objects.create(
         kind=PublicationKind.NOTICE,
         round=round_,
@@ -197,15 +200,20 @@ def notice_draft(
         unit=unit,
         title=notice.title,
         draft_text=notice.text,
-        figures=_notice_figures(notice.totals, notice.as_of.isoformat()),
+        figures=_notice_figures(notice),
         created_by=_user(actor),
     )
     _audit(actor, "publication.draft", publication, None)
     return publication
 
 
-def _notice_figures(totals: NoticeTotals, as_of: str) -> dict[str, Any]:
-    return {"as_of": as_of, "totals": totals.as_json()}
+def _notice_figures(notice: ComposedNotice) -> dict[str, Any]:
+    """The figures a notice's text states, kept to check at publishing that they still hold."""
+    return {
+        "as_of": notice.as_of.isoformat(),
+        "totals": notice.totals.as_json(),
+        "common_problems": list(notice.common),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,9 +254,10 @@ def publication_refresh(
             raise PublicationError(_("该摘编未关联回访批次，无法刷新。"))
         publication.draft_text, publication.figures = batch_digest(actor, publication.batch)
     else:
-        notice = notice_compose(actor, Scope.of(publication))
+        scope = Scope.of(publication)
+        notice = notice_compose(actor, scope)
         publication.draft_text = notice.text
-        publication.figures = _notice_figures(notice.totals, notice.as_of.isoformat())
+        publication.figures = _notice_figures(notice)
     publication.version += 1
     publication.save(update_fields=["draft_text", "figures", "version", "updated_at"])
     _audit(actor, "publication.refresh", publication, before)
@@ -273,8 +282,12 @@ def publication_publish(
     if refusal:
         raise TransitionRefused(refusal)
     if publication.kind == PublicationKind.NOTICE:
-        now = notice_compose(actor, Scope.of(publication)).totals
-        if now != NoticeTotals.from_json(publication.figures["totals"]):
+        now = notice_compose(actor, Scope.of(publication))
+        # A draft written before notices had a 共性问题 section has no such figures to check.
+        common = publication.figures.get("common_problems")
+        if now.totals != NoticeTotals.from_json(publication.figures["totals"]) or (
+            common is not None and common != list(now.common)
+        ):
             raise FiguresChanged(
                 _("起草后数据已有变化，通报中的数字已不准确，请先刷新稿件再发布。")
             )

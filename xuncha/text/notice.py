@@ -14,6 +14,7 @@ and are never added to it, and talks (约谈, 提醒谈话) are given beside the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "accountability_sentence",
     "beside_accountability_lines",
     "classify_money",
+    "common_problems_sentence",
     "completion_rate",
     "format_money",
     "format_rate",
@@ -420,9 +422,25 @@ def regulations_sentence(totals: NoticeTotals) -> str:
     return sentence + "。"
 
 
-def render_notice(totals: NoticeTotals, *, scope: str, as_of: dt.date) -> str:
+def common_problems_sentence(common: Sequence[tuple[str, int]]) -> str:
+    """共性问题：全面从严治党方面问题涉及4家单位；意识形态方面问题涉及2家单位。 from (theme,
+    units) pairs, most shared first as given; "" when there is none."""
+    if not common:
+        return ""
+    parts = [f"{theme}方面问题涉及{units}家单位" for theme, units in common]
+    return f"共性问题：{'；'.join(parts)}。"
+
+
+def render_notice(
+    totals: NoticeTotals,
+    *,
+    scope: str,
+    as_of: dt.date,
+    common: Sequence[tuple[str, int]] = (),
+) -> str:
     """The notice's text: the totals line, each unit's (when several), then money,
-    accountability (with the talks given beside it) and rules when any.
+    accountability (with the talks given beside it), rules and the common problems (共性问题:
+    ``common``, the themes several units share with their unit counts) when any.
 
     ``scope`` names what is counted ("十三届市委第八轮巡察" or "市委第一巡察组巡察的"),
     ``as_of`` the day the figures were read. Paragraphs are separated by a blank line, and
@@ -444,5 +462,6 @@ def render_notice(totals: NoticeTotals, *, scope: str, as_of: dt.date) -> str:
         accountability_sentence(totals),
         *beside_accountability_lines(totals),
         regulations_sentence(totals),
+        common_problems_sentence(common),
     ]
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)

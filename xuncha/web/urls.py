@@ -96,4 +96,10 @@ urlpatterns = [
         views.publication_publish_view,
         name="publication_publish",
     ),
+    path(
+        "rounds/<int:pk>/common-problems/",
+        views.round_common_problems_view,
+        name="round_common_problems",
+    ),
+    path("rounds/<int:pk>/paper-flags/", views.round_paper_flags_view, name="round_paper_flags"),
 ]

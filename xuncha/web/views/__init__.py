@@ -41,6 +41,7 @@ from xuncha.web.views.publications import (
     publication_download,
     publication_list,
 )
+from xuncha.web.views.quality import round_common_problems_view, round_paper_flags_view
 from xuncha.web.views.queue import queue
 from xuncha.web.views.report import (
     report_detail,
@@ -110,7 +111,9 @@ __all__ = [
     "request_file_download",
     "request_step",
     "revision_request_view",
+    "round_common_problems_view",
     "round_detail",
+    "round_paper_flags_view",
     "round_settings",
     "round_setup",
     "round_setup_save",
