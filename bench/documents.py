@@ -44,11 +44,9 @@ _DEFAULTS: dict[str, object] = {"upper": None, "unit": "", "qualifier": None, "i
 
 
 @dataclass
-class FormScore:
-    """The figures of one form (or of all documents)."""
+class Matching:
+    """Items found, gold items and the matches between them, with precision and recall."""
 
-    documents: int = 0
-    right_form: int = 0
     found: int = 0
     gold: int = 0
     matched: int = 0
@@ -61,6 +59,14 @@ class FormScore:
     @property
     def recall(self) -> float:
         return self.matched / self.gold if self.gold else 1.0
+
+
+@dataclass
+class FormScore(Matching):
+    """The figures of one form (or of all documents)."""
+
+    documents: int = 0
+    right_form: int = 0
 
     def add(self, other: FormScore) -> None:
         self.documents += other.documents
@@ -128,23 +134,11 @@ def score(corpus: Path = CORPUS, gold_dir: Path = GOLD) -> dict[str, FormScore]:
 
 
 @dataclass
-class QuantityScore:
+class QuantityScore(Matching):
     """Quantity precision and recall of one document (or of several, pooled)."""
 
-    name: str
-    found: int = 0
-    gold: int = 0
-    matched: int = 0
-    mistakes: list[str] = field(default_factory=list)
+    name: str = ""
     disagreements: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.found if self.found else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
 
 
 def _gold_quantities(gold: dict[str, object]) -> dict[QuantityKey, dict[str, object]]:
@@ -155,7 +149,7 @@ def _gold_quantities(gold: dict[str, object]) -> dict[QuantityKey, dict[str, obj
 
 def quantities_one(path: Path, gold: dict[str, object]) -> QuantityScore:
     """The figures of one document against its gold quantities."""
-    result = QuantityScore(path.name)
+    result = QuantityScore(name=path.name)
     data = path.read_bytes()
     if gold["sha256"] != hashlib.sha256(data).hexdigest():
         result.mistakes.append(f"{path.name}: the file changed since it was labelled")
@@ -195,7 +189,7 @@ def quantities_one(path: Path, gold: dict[str, object]) -> QuantityScore:
 def score_quantities(corpus: Path = CORPUS, gold_dir: Path = GOLD) -> list[QuantityScore]:
     """One score per labelled document, then the pooled one named "all"."""
     scores = []
-    overall = QuantityScore("all")
+    overall = QuantityScore(name="all")
     for gold_path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         if "quantities" not in gold:

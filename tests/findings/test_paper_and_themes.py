@@ -12,6 +12,7 @@ import docx
 import pytest
 
 from tests.factories import make_assignment, make_problem, make_unit
+from tests.findings.paper_texts import COPIED, MEETINGS, REWORDED
 from xuncha.digests.services import digest_import
 from xuncha.findings.paper import round_paper_flags
 from xuncha.findings.services import MeasureInput, problem_create
@@ -28,15 +29,6 @@ from xuncha.rounds.models import Round
 
 pytestmark = pytest.mark.django_db
 
-COPIED = (
-    "一是全面清理2013年以来违规发放的津补贴，逐人逐项核对发放依据；"
-    "二是建立津补贴发放审批台账，由分管领导签字后执行。"
-)
-REWORDED = (
-    "一是深入清理2013年以来违规发放的津补贴，逐人逐项核对发放的依据；"
-    "二是建起津补贴发放审批台账，由单位分管领导签字后执行。"
-)
-MEETINGS = ("召开专题民主生活会，组织班子成员集中学习。", "组织开展警示教育，召开全体干部大会。")
 REFUND = "清退违规发放的津补贴共计12.6万元，已全部上缴国库。"
 
 

@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_assignment, make_unit
+from tests.findings.paper_texts import COPIED, REWORDED
+from tests.findings.paper_texts import MEETINGS as MEETINGS_ONLY
 from tests.web.conftest import client_for
 from xuncha.digests.services import digest_import
 from xuncha.findings.services import MeasureInput, problem_create
@@ -17,15 +19,7 @@ from xuncha.rounds.models import Round
 
 pytestmark = pytest.mark.django_db
 
-COPIED = (
-    "一是全面清理2013年以来违规发放的津补贴，逐人逐项核对发放依据；"
-    "二是建立津补贴发放审批台账，由分管领导签字后执行。"
-)
-REWORDED = (
-    "一是深入清理2013年以来违规发放的津补贴，逐人逐项核对发放的依据；"
-    "二是建起津补贴发放审批台账，由单位分管领导签字后执行。"
-)
-MEETINGS = "召开专题民主生活会，组织班子成员集中学习。"
+MEETINGS = MEETINGS_ONLY[0]
 
 
 def planned(assignment: Any, title: str, text: str) -> None:

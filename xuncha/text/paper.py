@@ -37,6 +37,7 @@ from typing import Any
 
 from rapidfuzz.distance import LCSseq
 
+from xuncha.text._i18n import gettext_noop
 from xuncha.text.notice import held_to_account
 
 __all__ = [
@@ -62,11 +63,6 @@ __all__ = [
     "similar_pairs",
     "similarity",
 ]
-
-
-def gettext_noop(message: str) -> str:
-    """Mark a message for translation (``makemessages`` reads this name); translated later."""
-    return message
 
 
 # The three words inspectors use, and which reason earns which.

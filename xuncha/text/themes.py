@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+from xuncha.text._i18n import gettext_noop
+
 __all__ = [
     "COMMON_MIN_UNITS",
     "COMMON_SHARE",
@@ -29,11 +31,6 @@ __all__ = [
     "gettext_noop",
     "themes_of",
 ]
-
-
-def gettext_noop(message: str) -> str:
-    """Mark a message for translation (``makemessages`` reads this name); translated later."""
-    return message
 
 
 COMMON_MIN_UNITS = 2

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from xuncha.text._i18n import gettext_noop
 from xuncha.text.model import Document, Lines, Span
 
 __all__ = [
@@ -31,11 +32,6 @@ __all__ = [
     "Statements",
     "gettext_noop",
 ]
-
-
-def gettext_noop(message: str) -> str:
-    """Mark a message for translation (``makemessages`` reads this name); translated later."""
-    return message
 
 
 HOLDS, FAILS, UNCHECKED = "holds", "fails", "unchecked"
