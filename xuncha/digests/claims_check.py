@@ -31,10 +31,7 @@ from xuncha.text.claims import (
     check_against_ledger,
     check_statements,
 )
-from xuncha.text.digest import DigestError
 from xuncha.text.model import Document
-from xuncha.text.reading import DocumentError, read_document
-from xuncha.text.sources import SourceError, source_read
 
 __all__ = [
     "CHECKS_SHOWN",
@@ -43,7 +40,6 @@ __all__ = [
     "check_message",
     "check_rows",
     "document_checks",
-    "file_document",
     "round_checks",
     "round_checks_for_user",
     "verdict_counts",
@@ -61,18 +57,6 @@ class DocumentChecks:
     name: str
     checks: tuple[Check, ...]
     record: DigestImport | None = None
-
-
-def file_document(data: bytes, *, file_name: str) -> Document:
-    """A file read in whatever form it is, importable or not (a disclosure without a unit's
-    name is still checked); raises :class:`DigestError` naming the line."""
-    try:
-        source = source_read(data, file_name)
-        return read_document(
-            source.text, name=file_name, source_kind=source.kind, encoding=source.encoding
-        )
-    except (SourceError, DocumentError) as error:
-        raise DigestError(error.message, error.line, source=file_name) from error
 
 
 def document_checks(document: Document) -> tuple[Check, ...]:

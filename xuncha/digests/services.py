@@ -29,7 +29,7 @@ from xuncha.text.model import Document
 from xuncha.text.plan import facts_dict
 from xuncha.text.reading import DocumentError, document_digest, read_with_digest
 from xuncha.text.render import Digest, DigestMeasure, DigestProblem, DigestUnit, render_digest
-from xuncha.text.sources import SourceError, source_pasted, source_read
+from xuncha.text.sources import Source, SourceError, source_pasted, source_read
 
 IMPORT_REASON = "导入摘编"
 
@@ -43,12 +43,13 @@ class FileRead:
     parsed: ParsedDigest | None
 
 
-def file_read(data: bytes | str, *, file_name: str = "") -> FileRead:
-    """Read a file (text in any encoding, .docx, .doc, .wps, .pdf) or pasted text in its form.
+def file_document(data: bytes | str, *, file_name: str = "") -> Document:
+    """A file (or pasted text) read in whatever form it is, importable or not: what the claims
+    check reads. Raises :class:`DigestError` naming the line."""
+    return _read(data, file_name)[1]
 
-    Raises :class:`DigestError` naming the line: a file that cannot be decoded, a text that is
-    none of the forms, a digest that cannot be read whole (a unit listed twice, say).
-    """
+
+def _read(data: bytes | str, file_name: str) -> tuple[Source, Document, ParsedDigest | None]:
     try:
         source = source_pasted(data) if isinstance(data, str) else source_read(data, file_name)
         document, digest = read_with_digest(
@@ -56,6 +57,16 @@ def file_read(data: bytes | str, *, file_name: str = "") -> FileRead:
         )
     except (SourceError, DocumentError) as error:
         raise DigestError(error.message, error.line, source=file_name) from error
+    return source, document, digest
+
+
+def file_read(data: bytes | str, *, file_name: str = "") -> FileRead:
+    """Read a file (text in any encoding, .docx, .doc, .wps, .pdf) or pasted text in its form.
+
+    Raises :class:`DigestError` naming the line: a file that cannot be decoded, a text that is
+    none of the forms, a digest that cannot be read whole (a unit listed twice, say).
+    """
+    source, document, digest = _read(data, file_name)
     if digest is not None:
         parsed = digest
     elif document.importable:

@@ -20,11 +20,11 @@ from xuncha.digests.claims_check import (
     check_json,
     check_rows,
     document_checks,
-    file_document,
     round_checks,
     verdict_counts,
 )
 from xuncha.digests.management.commands.import_digest import file_bytes
+from xuncha.digests.services import file_document
 from xuncha.rounds.models import Round
 from xuncha.text.digest import DigestError
 
