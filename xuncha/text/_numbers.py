@@ -70,8 +70,8 @@ def parse_number(written: str) -> Decimal | None:
     """The value of a number as written (``3.9``, ``１２``, ``10,200``, ``两``, ``一百二十``).
 
     Arabic numbers go straight to Decimal so no float ever touches a value; Chinese numerals are
-    read by :func:`_chinese_value`, or cn2an for the forms it leaves (二〇二一, 一万二), which
-    returns an int for them. None when the numerals do not form a number.
+    read by cn2an (cached), which returns an int for them. None when the numerals do not form
+    a number.
     """
     if written[0] in CHINESE_DIGITS:
         if len(written) > MAX_NUMERAL_LENGTH:
@@ -82,9 +82,7 @@ def parse_number(written: str) -> Decimal | None:
 
 @lru_cache(maxsize=4096)
 def _parse_chinese(written: str) -> Decimal | None:
-    value = _chinese_value(written)
-    if value is not None:
-        return Decimal(value)
+    """cn2an's reading, cached: a report repeats its few numerals, and cn2an is slow."""
     try:
         read = cn2an.cn2an(written, "normal")
     except (ValueError, KeyError, IndexError, OverflowError):
@@ -92,48 +90,6 @@ def _parse_chinese(written: str) -> Decimal | None:
     if isinstance(read, int):
         return Decimal(read)
     return Decimal(int(read)) if float(read).is_integer() else None
-
-
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_SECTIONS = {"万": 10**4, "亿": 10**8}
-
-
-def _chinese_value(written: str) -> int | None:
-    """Numerals in the regular form (十二, 一百零五, 三千二百万), read without cn2an (which is
-    slow); None for any other form, which cn2an then reads or refuses."""
-    total = section = 0
-    digit: int | None = None
-    after_unit = False  # the last numeral was 百, 千, 万 or 亿: a digit after it is colloquial
-    last = len(written) - 1
-    for index, word in enumerate(written):
-        if word in _DIGIT_VALUES:
-            if digit:  # two digits in a row (二〇二一): not the regular form
-                return None
-            digit = _DIGIT_VALUES[word]
-            if index == last and after_unit and digit:
-                return None  # 一万二, 三百五: colloquial, cn2an decides
-            after_unit = after_unit and digit != 0
-        elif word in _UNITS:
-            if digit is None:
-                if word != "十" or section or total:
-                    return None
-                digit = 1  # 十二 is 12
-            section += digit * _UNITS[word]
-            digit, after_unit = None, word != "十"
-            continue
-        elif word in _SECTIONS:
-            section += digit or 0
-            if not section:
-                return None
-            if word == "亿":
-                total = (total + section) * _SECTIONS[word]
-            else:
-                total += section * _SECTIONS[word]
-            section, digit, after_unit = 0, None, True
-            continue
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 _DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
