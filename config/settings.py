@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "xuncha.notifications",
     "xuncha.followups",
     "xuncha.digests",
+    "xuncha.ledgers",
     "xuncha.reports",
     "xuncha.clocks",
     "xuncha.demo",
@@ -231,6 +232,8 @@ XUNCHA_SITE_URL = os.environ.get("XUNCHA_SITE_URL", "http://127.0.0.1:8000")
 
 XUNCHA_EVIDENCE_MAX_BYTES = int(os.environ.get("XUNCHA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 XUNCHA_DIGEST_MAX_BYTES = int(os.environ.get("XUNCHA_DIGEST_MAX_BYTES", str(2 * 1024 * 1024)))
+# The largest Excel ledger accepted for import (a province's ledger of 100,000 rows is ~10 MB).
+XUNCHA_LEDGER_MAX_BYTES = int(os.environ.get("XUNCHA_LEDGER_MAX_BYTES", str(20 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -285,6 +288,14 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Deadlines: how many days before its due date an item turns yellow.
 XUNCHA_WARNING_DAYS = int(os.environ.get("XUNCHA_WARNING_DAYS", "7"))
+
+# 公文 (docs/official-documents.md): the office that issues notices and digests, printed as
+# their 发文机关标志 and 署名; the prefix of its 发文字号 ("×巡办" gives "×巡办〔2026〕3号");
+# a folder of the office's own .docx templates (notice.docx, digest.docx,
+# rectification_report.docx), empty for the ones shipped with xuncha.
+XUNCHA_OFFICE_NAME = os.environ.get("XUNCHA_OFFICE_NAME", "中共××市委巡察工作领导小组办公室")
+XUNCHA_DOCUMENT_PREFIX = os.environ.get("XUNCHA_DOCUMENT_PREFIX", "×巡办")
+XUNCHA_DOCX_TEMPLATES = os.environ.get("XUNCHA_DOCX_TEMPLATES", "")
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from tests.factories import make_user
 from tests.reports.dataset import Dataset, build_dataset
+from tests.reports.gongwen import title_of
 from xuncha.core.models import AuditEntry, Role
 from xuncha.findings.models import Problem, ProblemStatus
 from xuncha.findings.services import EditRefused
@@ -180,7 +181,12 @@ def test_a_notice_whose_figures_changed_since_drafting_is_published_only_after_r
     actions = AuditEntry.objects.filter(scope=f"publication:{publication.pk}").values_list(
         "action", flat=True
     )
-    assert list(actions) == ["publication.draft", "publication.refresh", "publication.publish"]
+    assert list(actions) == [
+        "publication.draft",
+        "publication.refresh",
+        "publication.publish",
+        "document_number.assign",
+    ]
 
 
 def test_the_notice_docx_holds_the_unit_names_and_the_totals_line(data, people):
@@ -189,11 +195,7 @@ def test_the_notice_docx_holds_the_unit_names_and_the_totals_line(data, people):
     totals = notice_compose(office, Scope.of(publication)).totals
     document = docx.Document(io.BytesIO(publication_docx(publication)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert (
-        document.paragraphs[0].text
-        == publication.title
-        == "关于生成轮次巡察市委第1巡察组整改情况的通报"
-    )
+    assert title_of(document) == publication.title == "关于生成轮次巡察市委第1巡察组整改情况的通报"
     assert totals_line(totals) in text
     names = [unit.name for unit in totals.by_unit]
     assert len(names) == 2
@@ -236,7 +238,7 @@ def test_the_command_writes_a_docx(data, tmp_path):
         stdout=io.StringIO(),
     )
     document = docx.Document(str(path))
-    assert document.paragraphs[0].text.startswith("关于生成轮次巡察市委第2巡察组")
+    assert title_of(document).startswith("关于生成轮次巡察市委第2巡察组")
     assert any("总体完成率" in paragraph.text for paragraph in document.paragraphs)
 
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 import docx
 import pytest
 
-from xuncha.text.document import document_bytes, text_paragraphs
+from tests.reports.gongwen import title_of
+from xuncha.text.document import Letterhead, document_bytes, text_paragraphs
 from xuncha.text.notice import (
     AccountabilityTotal,
     MoneyTotal,
@@ -258,11 +259,14 @@ def test_the_paragraphs_of_a_digest_are_told_apart():
     assert kinds == ["body", "unit", "label", "label", "body", "unit", "label", "label"]
 
 
-def test_the_document_holds_the_title_bold_unit_names_and_bold_labels():
-    data = document_bytes(title="回访督查情况摘编", text=DIGEST)
-    paragraphs = docx.Document(io.BytesIO(data)).paragraphs
-    assert paragraphs[0].text == "回访督查情况摘编"
-    assert all(run.bold for run in paragraphs[0].runs)
+def test_the_document_holds_the_title_and_the_text_with_bold_unit_names_and_labels():
+    data = document_bytes(
+        title="回访督查情况摘编", text=DIGEST, letterhead=Letterhead(issuer="某市委巡察办")
+    )
+    document = docx.Document(io.BytesIO(data))
+    assert title_of(document) == "回访督查情况摘编"
+    # The text's paragraphs are those in the body's style, after the 版头 and the title.
+    paragraphs = [p for p in document.paragraphs if p.style.name == "Normal"]
     by_text = {p.text: p for p in paragraphs}
     assert all(run.bold for run in by_text["市档案馆"].runs)
     labelled = by_text["问题:档案数字化进度偏慢"]
@@ -275,7 +279,7 @@ def test_the_document_holds_the_title_bold_unit_names_and_bold_labels():
         ("建成平台。", False),
     ]
     assert not any(run.bold for run in by_text["续一段。"].runs)
-    assert [p.text for p in paragraphs[1:]] == [line for line in DIGEST.split("\n\n")]
+    assert [p.text for p in paragraphs] == DIGEST.split("\n\n")
 
 
 def test_a_notice_of_several_units_lists_each_with_its_rate():

@@ -46,6 +46,7 @@ from xuncha.rectification.requests import extension_request
 from xuncha.reports.models import Publication
 from xuncha.reports.services import notice_draft, publication_publish
 from xuncha.rounds.models import Assignment, Group, Round
+from xuncha.text.office import office_program
 
 pytestmark = pytest.mark.django_db
 
@@ -276,10 +277,15 @@ def build_places(cast: Any) -> Places:
 PAGES: dict[str, tuple[str | None, set[str], int]] = {
     "web:home": (None, set(ROLES), 200),
     "web:ledger": (None, set(ROLES), 200),
+    "web:ledger_export": (None, set(ROLES), 200),
     "web:queue": (None, set(ROLES), 200),
     "web:inbox": (None, set(ROLES), 200),
     "web:audit": (None, {"office", "supervisor"}, 200),
     "web:import": (None, {"office"}, 200),
+    # The office imports any unit's ledger, a liaison their own units' (the rows decide).
+    "web:ledger_import": (None, {"office", "liaison", "other_liaison"}, 200),
+    "web:publication_pdf": ("publication", SEES_UNIT, 200 if office_program() else 503),
+    "web:report_document": ("assignment", SEES_UNIT, 200),
     "web:round_setup": ("round", {"office"}, 200),
     "web:round": ("round", SEES_UNIT | {"other_liaison"}, 200),  # both units are in the round
     "web:round_common_problems": ("round", SEES_UNIT | {"other_liaison"}, 200),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xuncha.clocks.services import clocks_changed
 from xuncha.core.audit import audit_record, snapshot
 from xuncha.core.models import Role
-from xuncha.core.permissions import Actor
+from xuncha.core.permissions import SYSTEM, Actor
 from xuncha.findings.models import (
     Accountability,
     Measure,
@@ -419,23 +419,63 @@ def problem_plan_update(
     locked = _problem_for_edit(actor, problem.pk, expected_version, as_role)
     if rectification_kind and rectification_kind not in RectificationKind.values:
         raise ValueError(_("整改类型无效。"))
-    before = snapshot(locked, PROBLEM_PLAN_FIELDS)
-    locked.rectification_kind = rectification_kind
-    locked.deadline = deadline
-    locked.save(update_fields=[*PROBLEM_PLAN_FIELDS, "updated_at"])
-    after = snapshot(locked, PROBLEM_PLAN_FIELDS)
-    if before != after:
-        bump_version(locked)
-        if before["deadline"] != after["deadline"]:
-            clocks_changed(actor=actor, source="problem", ids=[locked.pk])
-        audit_record(
-            actor=actor,
-            action="problem.plan_update",
-            instance=locked,
-            before=before,
-            after=after,
-            scope=problem_scope(locked),
-        )
+    _problem_fields_save(
+        actor,
+        locked,
+        {"rectification_kind": rectification_kind, "deadline": deadline},
+        action="problem.plan_update",
+    )
+    return locked
+
+
+def _problem_fields_save(
+    actor: Actor, locked: Problem, values: dict[str, Any], *, action: str
+) -> None:
+    """Set fields of a locked problem; when anything changed, bump its version, tell the
+    clocks of a new deadline and write the audit row."""
+    fields = list(values)
+    before = snapshot(locked, fields)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields, "updated_at"])
+    after = snapshot(locked, fields)
+    if before == after:
+        return
+    bump_version(locked)
+    if "deadline" in fields and before["deadline"] != after["deadline"]:
+        clocks_changed(actor=actor, source="problem", ids=[locked.pk])
+    audit_record(
+        actor=actor,
+        action=action,
+        instance=locked,
+        before=before,
+        after=after,
+        scope=problem_scope(locked),
+    )
+
+
+WORDING_FIELDS = ["title", "category"]
+
+
+@transaction.atomic
+def problem_wording_update(*, actor: Actor, problem: Problem, title: str, category: str) -> Problem:
+    """Change a problem's title (问题) and category (问题类别): the office's words, as it found
+    and classed the problem; the unit never changes them."""
+    locked = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("assignment")
+        .get(pk=problem.pk)
+    )
+    if not {Role.OFFICE, SYSTEM} & acting_roles(actor, locked.assignment):
+        raise EditRefused(_("“问题”和“问题类别”由巡察办确定，被巡察单位不能修改。"))
+    if not title.strip():
+        raise ValueError(_("“问题”不能为空。"))
+    _problem_fields_save(
+        actor,
+        locked,
+        {"title": title.strip(), "category": category.strip()},
+        action="problem.update",
+    )
     return locked
 
 
@@ -454,5 +494,6 @@ __all__ = [
     "problem_create",
     "problem_plan_update",
     "problem_scope",
+    "problem_wording_update",
     "quantity_columns",
 ]

@@ -115,3 +115,50 @@ class Publication(models.Model):
     def text(self) -> str:
         """The text as published, or the current draft while it is not."""
         return self.published_text if self.is_published else self.draft_text
+
+
+class DocumentNumber(models.Model):
+    """A 发文字号 of the office's register, given once to one published publication.
+
+    The text is ``prefix〔year〕number号`` ("×巡办〔2026〕3号"): numbers run from 1 in each
+    year of each prefix, and one given out is never given again (the row is kept, and the
+    publication it was given to cannot be deleted). Written only by
+    ``reports.numbering.document_number_assign``.
+    """
+
+    prefix = models.CharField(_("发文机关代字"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveIntegerField(_("序号"))
+    publication = models.OneToOneField(
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="document_number",
+        verbose_name=_("公开发布"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("编号人"),
+    )
+    assigned_at = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "year", "number"], name="document_number_once_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The number as a 公文 prints it: ×巡办〔2026〕3号."""
+        return f"{self.prefix}〔{self.year}〕{self.number}号"

@@ -23,6 +23,7 @@ from xuncha.digests.services import digest_problems_prefetch, digest_unit
 from xuncha.findings.services import EditConflict, EditRefused
 from xuncha.followups.models import Batch, FollowUpKind, Visit, VisitStatus
 from xuncha.reports.models import Publication, PublicationKind, PublicationStatus
+from xuncha.reports.numbering import document_number_assign
 from xuncha.reports.selectors import (
     ComposedNotice,
     Scope,
@@ -270,7 +271,8 @@ def publication_publish(
 ) -> Publication:
     """Publish a draft: its text is copied to ``published_text`` and never changes after.
 
-    The audit chain's head is frozen with it (``audit_head``) and printed on the document.
+    The audit chain's head is frozen with it (``audit_head``) and printed on the document, and
+    it is given the next 发文字号 of the office's register (``numbering``).
 
     A notice is refused when its totals no longer hold (the data changed since drafting):
     refresh it first, so that no published figure is known to be wrong on the day.
@@ -291,7 +293,7 @@ def publication_publish(
             raise FiguresChanged(
                 _("起草后数据已有变化，通报中的数字已不准确，请先刷新稿件再发布。")
             )
-    return PUBLICATION.apply(
+    published = PUBLICATION.apply(
         publication,
         "publish",
         actor=actor,
@@ -303,6 +305,9 @@ def publication_publish(
             "audit_head": audit_head_text(),
         },
     )
+    # Issued, it is a 公文 of the office: the next 发文字号 of the year, in this transaction.
+    document_number_assign(actor=actor, publication=published)
+    return published
 
 
 def _audit(

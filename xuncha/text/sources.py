@@ -12,11 +12,7 @@ Every refusal is a :class:`SourceError` whose message says what is wrong and wha
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import signal
-import subprocess
 import tempfile
 import unicodedata
 import zipfile
@@ -33,6 +29,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page
+
+from xuncha.text.office import OfficeFailed, OfficeTimeout, office_program, office_run
 
 __all__ = ["Source", "SourceError", "source_pasted", "source_read"]
 
@@ -287,11 +285,9 @@ def _converted(data: bytes, name: str, suffix: str) -> Source:
 
 def _office(kind: str) -> str:
     """LibreOffice's program, or a SourceError saying how to get it."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
+    found = office_program(OFFICE_FALLBACK)
     if found:
         return found
-    if OFFICE_FALLBACK.is_file():
-        return str(OFFICE_FALLBACK)
     raise SourceError(
         f"读取.{kind}文件需要LibreOffice，本机没有安装(make install 会安装"
         f" libreoffice-writer-nogui)；也可以{_OLE2_MESSAGE}"
@@ -301,35 +297,15 @@ def _office(kind: str) -> str:
 def _run_office(office: str, work: Path, file_name: str, kind: str) -> None:
     """Convert ``work/file_name`` to .docx in ``work``, with a profile of its own there (so
     that conversions running at once do not share one) and a time limit."""
-    command = [
-        office,
-        f"-env:UserInstallation={(work / 'profile').as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "docx",
-        "--outdir",
-        str(work),
-        str(work / file_name),
-    ]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "HOME": str(work)},
-        start_new_session=True,  # its own process group: a timeout ends soffice.bin too
-    )
+    arguments = ["--convert-to", "docx", "--outdir", str(work), str(work / file_name)]
     try:
-        returncode = process.wait(timeout=CONVERT_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        office_run(office, work, arguments, timeout=CONVERT_TIMEOUT_SECONDS)
+    except OfficeTimeout:
         raise SourceError(
             f"转换.{kind}文件超时({CONVERT_TIMEOUT_SECONDS}秒)；请{_OLE2_MESSAGE}"
         ) from None
-    if returncode != 0:
-        raise SourceError(f"LibreOffice无法转换这个.{kind}文件；请{_OLE2_MESSAGE}")
+    except OfficeFailed:
+        raise SourceError(f"LibreOffice无法转换这个.{kind}文件；请{_OLE2_MESSAGE}") from None
 
 
 # PDF ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from xuncha.clocks.selectors import PAUSED
 from xuncha.core.forms import form_field
 from xuncha.core.permissions import Viewer
 from xuncha.findings.models import ProblemStatus
+from xuncha.rounds.models import Round
 from xuncha.rounds.selectors import groups_for_user, rounds_for_user, units_for_user
 
 
@@ -206,21 +207,22 @@ class DigestUploadForm(forms.Form):
         return self.cleaned_data["text"].encode("utf-8"), self.PASTED_NAME
 
 
-class DigestConfirmForm(forms.Form):
-    """Step 3 of an import: the previewed file's content, carried back with its SHA-256."""
+class CarriedFileForm(forms.Form):
+    """A previewed file carried back in the next step's form with its SHA-256, checked on the
+    way back (``data`` in the cleaned data); ``limit_setting`` names its size limit."""
+
+    limit_setting = "XUNCHA_DIGEST_MAX_BYTES"
 
     content = forms.CharField(widget=forms.HiddenInput, strip=False)
     sha256 = forms.CharField(widget=forms.HiddenInput, min_length=64, max_length=64)
     file_name = forms.CharField(widget=forms.HiddenInput, max_length=255)
-    round_name = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     @staticmethod
-    def initial_for(data: bytes, *, file_name: str, round_name: str) -> dict[str, str]:
+    def carried(data: bytes, *, file_name: str) -> dict[str, str]:
         return {
             "content": base64.b64encode(data).decode("ascii"),
             "sha256": hashlib.sha256(data).hexdigest(),
             "file_name": file_name,
-            "round_name": round_name,
         }
 
     def clean(self) -> dict[str, Any]:
@@ -235,10 +237,20 @@ class DigestConfirmForm(forms.Form):
             raise forms.ValidationError(
                 _("文件内容与预览时不一致（SHA-256 校验失败），请重新上传。")
             )
-        if len(data) > settings.XUNCHA_DIGEST_MAX_BYTES:
+        if len(data) > getattr(settings, self.limit_setting):
             raise forms.ValidationError(_("文件过大，请重新上传。"))
         cleaned["data"] = data
         return cleaned
+
+
+class DigestConfirmForm(CarriedFileForm):
+    """Step 3 of a digest import: the previewed file and the round it goes into."""
+
+    round_name = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    @staticmethod
+    def initial_for(data: bytes, *, file_name: str, round_name: str) -> dict[str, str]:
+        return CarriedFileForm.carried(data, file_name=file_name) | {"round_name": round_name}
 
 
 class RoundSettingsForm(forms.Form):
@@ -249,3 +261,47 @@ class RoundSettingsForm(forms.Form):
         required=False,
         help_text=_("申请销号前，每项已完成的整改措施都须有自己的佐证材料。"),
     )
+
+
+class LedgerUploadForm(forms.Form):
+    """Step 1 of a ledger import: the .xlsx sheet and the round it belongs to."""
+
+    file = forms.FileField(
+        label=_("Excel台账"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm"}),
+        help_text=_("从本系统导出的台账，或本单位、巡察办自己的台账（.xlsx）。"),
+    )
+    round = forms.ModelChoiceField(label=_("轮次"), queryset=Round.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        round_field = self.fields["round"]
+        assert isinstance(round_field, forms.ModelChoiceField)
+        round_field.queryset = rounds_for_user(user).order_by("-id")
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = settings.XUNCHA_LEDGER_MAX_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("文件过大（%(size)s），上限为 %(limit)s。")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
+
+
+class LedgerCarryForm(CarriedFileForm):
+    """Steps 2 and 3 of a ledger import: the previewed file, the round, and the fingerprint of
+    the preview the user saw."""
+
+    limit_setting = "XUNCHA_LEDGER_MAX_BYTES"
+
+    round = forms.IntegerField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
+
+    @staticmethod
+    def initial_for(
+        data: bytes, *, file_name: str, round_id: int, fingerprint: str = ""
+    ) -> dict[str, Any]:
+        carried: dict[str, Any] = CarriedFileForm.carried(data, file_name=file_name)
+        return carried | {"round": round_id, "fingerprint": fingerprint}

@@ -56,6 +56,8 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("audit/verify/", views.audit_check, name="audit_verify"),
     path("ledger/", views.ledger, name="ledger"),
+    path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
+    path("ledger/import/", views.ledger_import, name="ledger_import"),
     path("import/", views.import_digest, name="import"),
     path("followups/", views.followup_list, name="followups"),
     path("followups/add/", views.followup_create_view, name="followup_create"),
@@ -86,6 +88,12 @@ urlpatterns = [
         name="publication_download",
     ),
     path("publications/<int:pk>/edit/", views.publication_edit_view, name="publication_edit"),
+    path("publications/<int:pk>/pdf/", views.publication_pdf_download, name="publication_pdf"),
+    path(
+        "assignments/<int:pk>/report/document/",
+        views.report_document,
+        name="report_document",
+    ),
     path(
         "publications/<int:pk>/refresh/",
         views.publication_refresh_view,

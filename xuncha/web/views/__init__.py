@@ -17,6 +17,8 @@ from xuncha.web.views.followups import (
 from xuncha.web.views.importing import import_digest
 from xuncha.web.views.inbox import inbox, inbox_read
 from xuncha.web.views.ledger import ledger
+from xuncha.web.views.ledger_export import ledger_export
+from xuncha.web.views.ledger_import import ledger_import
 from xuncha.web.views.measures import measure_detail, measure_edit
 from xuncha.web.views.pages import assignment_detail, home, round_detail, round_settings
 from xuncha.web.views.plan import plan_detail, plan_step
@@ -40,6 +42,7 @@ from xuncha.web.views.publications import (
     publication_detail,
     publication_download,
     publication_list,
+    publication_pdf_download,
 )
 from xuncha.web.views.quality import round_common_problems_view, round_paper_flags_view
 from xuncha.web.views.queue import queue
@@ -49,6 +52,7 @@ from xuncha.web.views.report import (
     report_file_download,
     report_step,
 )
+from xuncha.web.views.report_documents import report_document
 from xuncha.web.views.requests import (
     extension_request_view,
     request_file_download,
@@ -83,6 +87,8 @@ __all__ = [
     "inbox",
     "inbox_read",
     "ledger",
+    "ledger_export",
+    "ledger_import",
     "measure_add",
     "measure_detail",
     "measure_edit",
@@ -100,11 +106,13 @@ __all__ = [
     "publication_download",
     "publication_edit_view",
     "publication_list",
+    "publication_pdf_download",
     "publication_publish_view",
     "publication_refresh_view",
     "queue",
     "re_feedback_view",
     "report_detail",
+    "report_document",
     "report_edit",
     "report_file_download",
     "report_step",

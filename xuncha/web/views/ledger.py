@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from xuncha.core.models import Role
+from xuncha.core.permissions import has_role
 from xuncha.findings.ledger import LEDGER_PAGE_SIZE, ledger_page
 from xuncha.web.forms import LedgerFilterForm
 from xuncha.web.views.common import AuthenticatedHttpRequest
@@ -44,6 +46,7 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": [(p, result.progress.get(p.pk, empty)) for p in result.problems],
         "warnings": result.warnings,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "may_import": has_role(request.user, Role.OFFICE, Role.UNIT),
     }
     partial = request.htmx and request.htmx.target == "ledger-results"
     template = "web/_ledger_results.html" if partial else "web/ledger.html"

@@ -18,8 +18,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.core.models import Role
 from xuncha.core.permissions import has_role
-from xuncha.reports.exports import publication_docx, publication_text
+from xuncha.reports.documents import PdfUnavailable
+from xuncha.reports.exports import (
+    notice_docx,
+    publication_document_number,
+    publication_docx,
+    publication_pdf,
+    publication_text,
+)
 from xuncha.reports.models import Publication, PublicationKind
+from xuncha.reports.numbering import NumberingRefused
 from xuncha.reports.selectors import (
     Scope,
     get_publication_for_user,
@@ -27,7 +35,6 @@ from xuncha.reports.selectors import (
     publications_for_user,
 )
 from xuncha.reports.services import digest_draft_for_batch, notice_draft
-from xuncha.text.document import document_bytes
 from xuncha.web.publication_forms import (
     DigestDraftForm,
     NoticeDraftForm,
@@ -48,6 +55,7 @@ FORMATS = {
     "txt": "text/plain; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+PDF = "application/pdf"
 
 
 def scope_label(publication: Publication) -> str:
@@ -56,7 +64,8 @@ def scope_label(publication: Publication) -> str:
 
 def attachment(content: bytes, *, title: str, file_format: str) -> HttpResponse:
     """``content`` as a download named after the title."""
-    response = HttpResponse(content, content_type=FORMATS[file_format])
+    content_type = PDF if file_format == "pdf" else FORMATS[file_format]
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{title}.{file_format}"
     )
@@ -185,6 +194,7 @@ def render_publication(
         "totals": publication.figures.get("totals")
         if publication.kind == PublicationKind.NOTICE
         else None,
+        "document_number": publication_document_number(publication),
     }
     return render(request, "web/publication.html", context, status=status)
 
@@ -203,13 +213,39 @@ def publication_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     publication = get_publication_for_user(request.user, pk)
     file_format = chosen_format(request)
     if file_format == "docx":
-        content = publication_docx(publication)
+        try:
+            content = publication_docx(publication, actor=request.user)
+        except NumberingRefused as error:
+            return HttpResponse(str(error), status=503, content_type=FORMATS["txt"])
     else:
         text = publication_text(publication)
         if publication.is_published and publication.audit_head:
             text = f"{text.rstrip()}\n\n{publication.audit_head}\n"
         content = text.encode("utf-8")
     return attachment(content, title=publication.title, file_format=file_format)
+
+
+@login_required
+@require_GET
+def publication_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The publication's 公文 as a PDF, made by LibreOffice from the .docx download.
+
+    Without LibreOffice (or when it fails) the answer is 503 with a message saying so and
+    pointing to the .docx, which is always there.
+    """
+    publication = get_publication_for_user(request.user, pk)
+    try:
+        content = publication_pdf(publication, actor=request.user)
+    except PdfUnavailable as error:
+        return pdf_unavailable(error)
+    except NumberingRefused as error:
+        return HttpResponse(str(error), status=503, content_type=FORMATS["txt"])
+    return attachment(content, title=publication.title, file_format="pdf")
+
+
+def pdf_unavailable(error: PdfUnavailable) -> HttpResponse:
+    """503 with the reason as plain text: the PDF may be made once LibreOffice is there."""
+    return HttpResponse(error.message, status=503, content_type=FORMATS["txt"])
 
 
 @login_required
@@ -225,10 +261,7 @@ def notice_compose_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         notice = notice_compose(request.user, form.scope())
         if "format" in request.GET:
             file_format = chosen_format(request)
-            if file_format == "docx":
-                content = document_bytes(title=notice.title, text=notice.text)
-            else:
-                content = notice.text.encode("utf-8")
+            content = notice_docx(notice) if file_format == "docx" else notice.text.encode("utf-8")
             return attachment(content, title=notice.title, file_format=file_format)
     query = request.GET.copy()
     query.pop("format", None)

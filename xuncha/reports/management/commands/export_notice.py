@@ -1,7 +1,10 @@
-"""``xuncha export-notice --round NAME [--batch N] [--group NAME] [--unit NAME] [--docx FILE]``.
+"""``xuncha export-notice --round NAME [--batch N] [--group NAME] [--unit NAME] [--docx FILE]
+[--pdf FILE]``.
 
-Writes the notice (通报) of the scope from the data as it is now. Run from the server's shell it
-acts as the system and counts every problem; ``--user NAME`` counts only what that user may see.
+Writes the notice (通报) of the scope from the data as it is now: as text, or as a 公文 in .docx
+and PDF (through LibreOffice; docs/official-documents.md). Composed, not published, it has no
+发文字号. Run from the server's shell it acts as the system and counts every problem; ``--user
+NAME`` counts only what that user may see.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from xuncha.followups.models import Batch
+from xuncha.reports.documents import PdfUnavailable, pdf_of
+from xuncha.reports.exports import notice_docx
 from xuncha.reports.selectors import Scope, notice_compose
 from xuncha.rounds.models import Group, Round, Unit
-from xuncha.text.document import document_bytes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -35,6 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--group", help=_("巡察组名称"))
         parser.add_argument("--unit", help=_("单位名称"))
         parser.add_argument("--docx", type=Path, help=_("写入 Word 文档（.docx）的路径"))
+        parser.add_argument("--pdf", type=Path, help=_("写入 PDF 文件的路径（需要 LibreOffice）"))
         parser.add_argument("--user", help=_("按该用户可见的范围统计（默认统计全部）"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,9 +53,18 @@ class Command(BaseCommand):
             unit=_named(Unit.objects.filter(assignments__round=round_), options["unit"], _("单位")),
         )
         notice = notice_compose(_user(options["user"]), scope)
-        if options["docx"]:
-            options["docx"].write_bytes(document_bytes(title=notice.title, text=notice.text))
-            self.stdout.write(_("已写入 %(path)s") % {"path": options["docx"]})
+        if options["docx"] or options["pdf"]:
+            document = notice_docx(notice)
+            if options["pdf"]:
+                try:
+                    pdf = pdf_of(document)
+                except PdfUnavailable as error:
+                    raise CommandError(error.message) from None
+                options["pdf"].write_bytes(pdf)
+                self.stdout.write(_("已写入 %(path)s") % {"path": options["pdf"]})
+            if options["docx"]:
+                options["docx"].write_bytes(document)
+                self.stdout.write(_("已写入 %(path)s") % {"path": options["docx"]})
             return
         self.stdout.write(notice.title, ending="\n\n")
         self.stdout.write(notice.text, ending="\n")
