@@ -500,12 +500,26 @@ def test_the_pdf_is_a4_with_28_characters_to_a_line_and_22_lines_to_a_page(
 
 
 def test_without_libreoffice_the_pdf_is_refused_with_a_message(
-    monkeypatch: pytest.MonkeyPatch, office_settings: Any
+    monkeypatch: pytest.MonkeyPatch, office_settings: Any, settings: Any, tmp_path: Path
 ) -> None:
+    settings.DATA_DIR = tmp_path  # an empty PDF cache
     monkeypatch.setattr(office, "office_program", lambda *fallback: None)
     with pytest.raises(PdfUnavailable, match="LibreOffice") as refused:
         pdf_of(template_bytes("notice"))
     assert ".docx" in refused.value.message
+
+
+def test_a_document_converted_once_is_not_converted_again(
+    monkeypatch: pytest.MonkeyPatch, office_settings: Any, settings: Any, tmp_path: Path
+) -> None:
+    required_tools()
+    settings.DATA_DIR = tmp_path
+    document = template_bytes("notice")
+    first = pdf_of(document)
+    monkeypatch.setattr(office, "office_program", lambda *fallback: None)  # no LibreOffice now
+
+    assert pdf_of(document) == first
+    assert list((tmp_path / "cache" / "pdf").glob("*.pdf"))
 
 
 def test_the_command_writes_the_notice_as_docx_and_pdf(data: Dataset, tmp_path: Path) -> None:
@@ -528,8 +542,9 @@ def test_the_command_writes_the_notice_as_docx_and_pdf(data: Dataset, tmp_path: 
 
 
 def test_the_command_says_when_no_pdf_can_be_made(
-    data: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
+    settings.DATA_DIR = tmp_path  # an empty PDF cache
     monkeypatch.setattr(office, "office_program", lambda *fallback: None)
     with pytest.raises(CommandError, match="LibreOffice"):
         call_command("export_notice", "--round", data.round.name, "--pdf", str(tmp_path / "n.pdf"))

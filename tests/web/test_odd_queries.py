@@ -44,13 +44,15 @@ def test_a_page_with_odd_query_values_answers_without_a_server_error(cast, place
     office.raise_request_exception = False
     first = office.get(url)
     streamed = getattr(first, "streaming", False)
-    own = parameters_of(first.content.decode()) if not streamed else set()
+    page = not streamed and first.get("Content-Type", "").startswith("text/html")
+    own = parameters_of(first.content.decode()) if page else set()
     names = sorted(own | set(COMMON_PARAMETERS))
     answers: dict[tuple[str, str], int] = {}
     for value in ODD_VALUES:  # every parameter at once
         answers[("*", value)] = office.get(url, dict.fromkeys(names, value)).status_code
-    # One by one, where an error in one parameter could hide another's.
-    for parameter in names:
+    # One by one, where an error in one parameter could hide another's; a file (a .docx, a PDF
+    # made by LibreOffice in seconds) has no form of its own, so all at once stands for it.
+    for parameter in names if page else ["format"]:
         for value in ("²", str(2**63)):
             answers[(parameter, value)] = office.get(url, {parameter: value}).status_code
     assert {key: code for key, code in answers.items() if code not in ALLOWED} == {}

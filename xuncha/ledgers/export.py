@@ -351,19 +351,17 @@ class _LedgerSheet:
         if set(getters) != {column.name for column in COLUMNS}:
             raise RuntimeError("every column of ledgers.columns needs a value in the export")
         base = {"valign": "vcenter"}
+        date = workbook.add_format({**base, "num_format": DATE_FORMAT})
+        text = workbook.add_format({**base, "text_wrap": True})
         # Texts are always written as strings, never as formulas, whatever they start with.
         writers = {
-            Kind.DATE: (self.sheet.write_datetime, {**base, "num_format": DATE_FORMAT}),
-            Kind.INT: (self.sheet.write_number, base),
+            Kind.DATE: (self.sheet.write_datetime, date),
+            Kind.INT: (self.sheet.write_number, workbook.add_format(base)),
         }
-        text = (self.sheet.write_string, {**base, "text_wrap": True})
-        formats: dict[Kind, Any] = {}
         cells: dict[Level, list[Cell]] = {Level.PROBLEM: [], Level.MEASURE: []}
         for index, column in enumerate(COLUMNS):
-            writer, spec = writers.get(column.kind, text)
-            if column.kind not in formats:
-                formats[column.kind] = workbook.add_format(spec)
-            cells[column.level].append((index, getters[column.name], writer, formats[column.kind]))
+            writer, cell_format = writers.get(column.kind, (self.sheet.write_string, text))
+            cells[column.level].append((index, getters[column.name], writer, cell_format))
         self.problem_cells, self.measure_cells = cells[Level.PROBLEM], cells[Level.MEASURE]
         self.merges = ProblemMerges([index for index, *_rest in self.problem_cells])
         self.sheet.merge = self.merges  # see the module's docstring

@@ -9,6 +9,11 @@ the office fonts a Debian server lacks (docs/official-documents.md).
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -61,10 +66,41 @@ def fontconfig_path() -> Path:
     return SHIPPED_TEMPLATES / FONTCONFIG_NAME
 
 
+def _content_key(docx: bytes, fontconfig: Path) -> str:
+    """What the PDF depends on: every part of the .docx but its core properties (which carry
+    the time it was written) and the fontconfig file."""
+    digest = hashlib.sha256(fontconfig.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        for name in sorted(archive.namelist()):
+            if name != "docProps/core.xml":
+                digest.update(name.encode() + b"\0" + archive.read(name))
+    return digest.hexdigest()
+
+
 def pdf_of(docx: bytes) -> bytes:
-    """The PDF of a 公文 .docx, or :class:`PdfUnavailable` saying why there is none."""
+    """The PDF of a 公文 .docx, or :class:`PdfUnavailable` saying why there is none.
+
+    LibreOffice takes seconds; the PDF of a document already converted is read back from
+    ``$XUNCHA_DATA_DIR/cache/pdf`` (keyed by the document's content), so a second download of
+    an unchanged notice is immediate."""
+    fontconfig = fontconfig_path()
+    cache = Path(settings.DATA_DIR) / "cache" / "pdf"
+    cached = cache / f"{_content_key(docx, fontconfig)}.pdf"
+    if cached.is_file():
+        return cached.read_bytes()
+    pdf = _converted(docx, fontconfig)
+    cache.mkdir(parents=True, exist_ok=True)
+    # Written beside and renamed, so that a concurrent reader never sees half a file.
+    handle, partial = tempfile.mkstemp(dir=cache, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+    os.replace(partial, cached)
+    return pdf
+
+
+def _converted(docx: bytes, fontconfig: Path) -> bytes:
     try:
-        return pdf_from_docx(docx, fontconfig=fontconfig_path())
+        return pdf_from_docx(docx, fontconfig=fontconfig)
     except OfficeMissing:
         raise PdfUnavailable(
             _(
