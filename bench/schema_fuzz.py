@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -205,7 +206,10 @@ def fuzz_operation(
             case.validate_response(response, checks=checks)
         except FailureGroup as group:
             titles = sorted(f"{failure.code} {failure.title}" for failure in group.exceptions)
-            report.failures.setdefault(f"{response.status_code} {' + '.join(titles)}", str(group))
+            message = str(group)
+            if response.status_code >= 500 and SERVER_TRACEBACKS:
+                message += "\n\nThe server's traceback:\n" + SERVER_TRACEBACKS[-1]
+            report.failures.setdefault(f"{response.status_code} {' + '.join(titles)}", message)
 
     send()
     return report
@@ -221,7 +225,7 @@ def fuzz(
 ) -> list[OperationReport]:
     """Every operation of the schema, as every identity, with valid and with invalid input."""
     operations = [result.ok() for result in schema.get_all_operations()]
-    with connections_kept_open():
+    with connections_kept_open(), server_tracebacks_kept():
         return [
             fuzz_operation(
                 operation, identity, ids, mode=mode, examples=examples, seed_value=seed_value
@@ -249,6 +253,27 @@ def connections_kept_open() -> Iterator[None]:
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+# The tracebacks of the server's errors during a fuzzing run, the latest last: a 500 page
+# says nothing of its cause, and the run's report should.
+SERVER_TRACEBACKS: list[str] = []
+
+
+@contextmanager
+def server_tracebacks_kept() -> Iterator[None]:
+    """Keep the traceback of every exception a request raised while fuzzing."""
+    from django.core import signals
+
+    def keep(**_: Any) -> None:
+        SERVER_TRACEBACKS.append(traceback.format_exc())
+
+    signals.got_request_exception.connect(keep, weak=False)
+    try:
+        yield
+    finally:
+        signals.got_request_exception.disconnect(keep)
+        SERVER_TRACEBACKS.clear()
 
 
 def failures_of(reports: Iterable[OperationReport]) -> list[str]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -79,6 +79,22 @@ def audit_anchor_when_a_service_commits() -> Iterator[None]:
     transaction.Atomic.__exit__ = exit_then_anchor  # type: ignore[method-assign]
     yield
     transaction.Atomic.__exit__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def xuncha_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], None]:
+    """``xuncha …`` as typed in a shell, run inside the test's transaction.
+
+    A command run from the shell closes every database connection when it ends, as a process
+    would on exit. On PostgreSQL that would close the connection the test's own transaction
+    lives on (an in-memory SQLite database ignores it), so here it is left open.
+    """
+    from django.db import connections
+
+    from xuncha import cli
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    return cli.main
 
 
 @pytest.fixture

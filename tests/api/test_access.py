@@ -38,6 +38,19 @@ def test_basic_authentication_is_accepted(world):
     assert client.get(reverse("api:problem-list")).json()["count"] == 5
 
 
+@pytest.mark.parametrize("credentials", ["off\x00ice:pw-test-1", "office:pw\x00", "\x00:\x00"])
+def test_basic_credentials_holding_a_nul_are_refused_not_looked_up(world, credentials):
+    # PostgreSQL cannot hold a NUL in text: a lookup of such a name would be a server error.
+    client = APIClient(raise_request_exception=True)
+    token = base64.b64encode(credentials.encode()).decode()
+    client.credentials(HTTP_AUTHORIZATION=f"Basic {token}")
+
+    response = client.get(reverse("api:problem-list"))
+
+    assert response.status_code == 403  # as every refused log-in (the session scheme comes first)
+    assert response.json() == {"detail": "用户名或密码无效。"}
+
+
 @pytest.mark.parametrize("name", LISTS)
 def test_a_user_without_a_role_sees_empty_lists(world, client_for, name):
     response = client_for(world.outsider).get(reverse(name))

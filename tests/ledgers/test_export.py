@@ -26,7 +26,6 @@ from tests.clocks.builders import assignment_with_feedback, problem_with_measure
 from tests.factories import PDF_BYTES, default_rules_replay, make_problem, make_unit, make_upload
 from tests.rectification.conftest import problem_at
 from tests.web.browser import launch_chromium, log_in, new_page, require_chromium
-from xuncha import cli
 from xuncha.findings.models import Problem, RectificationKind
 from xuncha.findings.services import MeasureInput, problem_create
 from xuncha.ledgers import export
@@ -393,9 +392,11 @@ def test_the_command_writes_a_rounds_ledger_and_says_how_many_rows(cast, planned
     assert len(body(sheet)) == 4 and merged(sheet)
 
 
-def test_the_command_limits_to_units_and_repeats_cells_when_asked(cast, planned, closed, tmp_path):
+def test_the_command_limits_to_units_and_repeats_cells_when_asked(
+    cast, planned, closed, tmp_path, xuncha_cli
+):
     path = tmp_path / "ledger.xlsx"
-    cli.main(
+    xuncha_cli(
         ["export-ledger", "--round=测试第一轮", "--unit=市另一局", f"--xlsx={path}", "--repeat"]
     )
     sheet = load_workbook(path).worksheets[0]

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from tests.factories import make_problem
 from tests.ledgers.test_import_support import counts, edited, exported, workbook_bytes
-from xuncha import cli
 from xuncha.ledgers.columns import measure_key
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +65,12 @@ def test_without_dry_run_the_changes_are_imported_and_told(cast, sheet):
     assert sheet["measure"].deadline == dt.date(2025, 9, 30)
 
 
-def test_a_sheet_with_errors_exits_non_zero_and_imports_nothing(cast, tmp_path, capsys):
+def test_a_sheet_with_errors_exits_non_zero_and_imports_nothing(cast, tmp_path, capsys, xuncha_cli):
     path = tmp_path / "坏表.xlsx"
     path.write_bytes(workbook_bytes([["x", "y", "z"]], headers=["序号", "单位", "问题"]))
     stored = counts()
     with pytest.raises(SystemExit) as exited:
-        cli.main(["import-ledger", str(path), "--round", "测试第一轮", "--json"])
+        xuncha_cli(["import-ledger", str(path), "--round", "测试第一轮", "--json"])
     assert exited.value.code != 0
     captured = capsys.readouterr()
     (error,) = json.loads(captured.out)["errors"]
