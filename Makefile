@@ -16,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .DEFAULT_GOAL := help
 WHEELHOUSE ?= wheelhouse
 
-.PHONY: help system-packages install run serve demo wheelhouse deploy-check test test-sqlite test-postgres lint typecheck layers fmt check-migrations check-deploy bench clean
+.PHONY: help system-packages assets install run serve demo wheelhouse deploy-check test test-sqlite test-postgres lint typecheck layers fmt check-migrations check-deploy bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,7 +30,26 @@ $(VENV)/.installed: pyproject.toml | system-packages
 system-packages: ## Install the Debian packages features need, where missing (as root with apt-get)
 	@bash scripts/system-packages
 
-install: $(VENV)/.installed ## The Debian packages features need (where missing), then .venv with xuncha and its pinned dependencies
+# Apache ECharts for the dashboard, pinned in package-lock.json, fetched from the npm registry
+# and copied into the app's static files (ignored by git, shipped inside the wheel).
+ECHARTS_VENDOR := xuncha/web/static/vendor/echarts
+
+$(ECHARTS_VENDOR)/echarts.min.js: package.json package-lock.json | system-packages
+	@command -v npm >/dev/null || { echo "xuncha: npm is missing; run make system-packages as root" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(ECHARTS_VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE $(ECHARTS_VENDOR)/
+
+# The English catalogue is compiled here (GNU gettext's msgfmt), never committed: the .mo lands
+# beside the .po, inside the package, so the wheel carries it (docs/translations.md).
+LOCALE_MO := xuncha/locale/en/LC_MESSAGES/django.mo
+
+$(LOCALE_MO): xuncha/locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+	XUNCHA_TESTING=1 $(PY) manage.py compilemessages --locale en --ignore .venv --ignore node_modules --ignore wheelhouse --ignore build
+
+assets: $(ECHARTS_VENDOR)/echarts.min.js ## The front-end packages of package-lock.json (npm ci), copied into xuncha/web/static/vendor/
+
+install: $(VENV)/.installed $(ECHARTS_VENDOR)/echarts.min.js $(LOCALE_MO) ## The Debian packages features need (where missing), then .venv with xuncha and its pinned dependencies
 
 run: install ## Start the web app on SQLite with the demo dataset at http://127.0.0.1:8000
 	XUNCHA_DEBUG=1 $(XUNCHA) migrate --noinput
@@ -79,6 +98,7 @@ check-deploy: install ## Django's deployment checks with production settings
 wheelhouse: install ## Build every wheel an offline install needs (xuncha, its dependencies, the front-end assets inside them) into wheelhouse/
 	rm -rf $(WHEELHOUSE)
 	$(VENV)/bin/pip wheel --quiet --wheel-dir $(WHEELHOUSE) .
+	@$(PY) -c "import glob, sys, zipfile; names = zipfile.ZipFile(glob.glob('$(WHEELHOUSE)/xuncha-*.whl')[0]).namelist(); sys.exit(0 if '$(ECHARTS_VENDOR)/echarts.min.js' in names else 'xuncha: the wheel lacks ECharts (make assets)')"
 	cd $(WHEELHOUSE) && sha256sum *.whl > SHA256SUMS
 	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels; install with: pip install --no-index --find-links $(WHEELHOUSE) xuncha"
 
@@ -93,4 +113,4 @@ bench: install ## Benchmarks: quantities, the ledger at 100,000 problems, users 
 	$(PY) bench/schema_fuzz.py --examples 500
 
 clean: ## Remove the virtualenv, the local database and caches
-	rm -rf $(VENV) var $(WHEELHOUSE) .pytest_cache .ruff_cache test-results
+	rm -rf $(VENV) var $(WHEELHOUSE) node_modules $(ECHARTS_VENDOR) .pytest_cache .ruff_cache test-results

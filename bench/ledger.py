@@ -35,7 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,66 @@ def configure_django(database_url: str, data_dir: str) -> None:
     import django
 
     django.setup()
+
+
+@contextmanager
+def bench_database(
+    database: str,
+    prefix: str,
+    *,
+    data_dir: str = "",
+    keep: bool = False,
+    default_url: str = DEFAULT_POSTGRES_URL,
+) -> Iterator[tuple[str, str] | None]:
+    """A throwaway benchmark database, Django configured for it: ``(url, data_dir)``.
+
+    SQLite: a file in a temporary folder (or in ``data_dir``); PostgreSQL:
+    ``XUNCHA_BENCH_POSTGRES_URL`` (default ``default_url``: the local ``xuncha_bench``), made afresh
+    (or reused when ``keep`` and it exists). Yields None, having said why, when the server
+    cannot be reached. Afterwards the connection is closed and, unless ``keep``, the database
+    and the folder are removed.
+    """
+    if keep and data_dir:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+    else:
+        data_dir = tempfile.mkdtemp(prefix=prefix)
+    if database == "sqlite":
+        url = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+    else:
+        url = os.environ.get("XUNCHA_BENCH_POSTGRES_URL", default_url)
+        problem = None if keep and postgres_exists(url) else postgres_create(url)
+        if problem:
+            print(f"postgres: the server is not reachable ({problem}); skipping PostgreSQL.")
+            shutil.rmtree(data_dir, ignore_errors=True)
+            yield None
+            return
+    configure_django(url, data_dir)
+    from django.db import connection
+
+    try:
+        yield url, data_dir
+    finally:
+        connection.close()
+        if not keep:
+            if database == "postgres":
+                postgres_drop(url)
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def postgres_exists(url: str) -> bool:
+    """Whether the benchmark database is there already (to reuse a kept one)."""
+    import dj_database_url
+    import psycopg
+
+    settings = dj_database_url.parse(url)
+    try:
+        with psycopg.connect(**_maintenance(settings), autocommit=True, connect_timeout=5) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]
+            ).fetchone()
+    except psycopg.Error:
+        return False
+    return found is not None
 
 
 def postgres_create(url: str) -> str | None:
@@ -119,27 +180,13 @@ class Options:
 
 def run_one(database: str, options: Options) -> int:
     """Benchmark one database in this process; 0 when every target is met."""
-    data_dir = tempfile.mkdtemp(prefix="xuncha-bench-")
-    if database == "sqlite":
-        url = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
-    else:
-        url = os.environ.get("XUNCHA_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-        problem = postgres_create(url)
-        if problem:
-            print(f"postgres: the server is not reachable ({problem}); skipping PostgreSQL.")
-            shutil.rmtree(data_dir, ignore_errors=True)
+    with bench_database(database, "xuncha-bench-") as made:
+        if made is None:
             return 0
-    configure_django(url, data_dir)
-    from django.core.management import call_command
-    from django.db import connection
+        from django.core.management import call_command
 
-    try:
+        url, data_dir = made
         return _benchmark(database, url, data_dir, options, call_command)
-    finally:
-        connection.close()
-        if database == "postgres":
-            postgres_drop(url)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _benchmark(

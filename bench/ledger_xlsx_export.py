@@ -29,7 +29,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ledger_data import (
     BATCH_SIZE,
     CHUNK,
-    DEFAULT_POSTGRES_URL,
     GeneratedLedger,
     generate_ledger_data,
 )
@@ -328,23 +326,15 @@ def _line(label: str, result: dict[str, Any]) -> str:
 
 
 def run(database: str, problems: int, keep: Path | None) -> int:
-    from ledger import configure_django, postgres_create, postgres_drop
+    from ledger import bench_database
 
-    data_dir = tempfile.mkdtemp(prefix="xuncha-bench-xlsx-")
-    if database == "sqlite":
-        url = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
-    else:
-        url = os.environ.get("XUNCHA_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-        problem = postgres_create(url)
-        if problem:
-            print(f"postgres: the server is not reachable ({problem}).")
-            shutil.rmtree(data_dir, ignore_errors=True)
+    with bench_database(database, "xuncha-bench-xlsx-") as made:
+        if made is None:
             return 1
-    configure_django(url, data_dir)
-    from django.core.management import call_command
-    from django.db import connection
+        url, data_dir = made
+        from django.core.management import call_command
+        from django.db import connection
 
-    try:
         call_command("migrate", verbosity=0)
         built = build_ledger(problems)
         with connection.cursor() as cursor:
@@ -373,11 +363,6 @@ def run(database: str, problems: int, keep: Path | None) -> int:
             print(f"{database}: {_line(label, result)}", flush=True)
             if keep and label.startswith("merged, every problem") and "--trace" not in flags:
                 shutil.copyfile(out, keep)
-    finally:
-        connection.close()
-        if database == "postgres":
-            postgres_drop(url)
-        shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 

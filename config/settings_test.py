@@ -19,3 +19,9 @@ AXES_ENABLED = False
 _AUDIT_DIR = Path(tempfile.mkdtemp(prefix="xuncha-audit-"))
 XUNCHA_AUDIT_KEY_FILE = _AUDIT_DIR / "audit.key"
 XUNCHA_AUDIT_ANCHOR_FILE = _AUDIT_DIR / "audit-anchor.log"
+
+# The test database is thrown away: on PostgreSQL a commit need not wait for the disk (the
+# tests that commit — served sites, concurrent writers, a module's data — wait less).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()

@@ -118,7 +118,26 @@ def check_site(base: str, *, label: str) -> int:
         raise CheckFailed(f"{label}: the ledger shows no problems")
     total = int(match.group(1))
     step(f"{label}: logged in as the office; /ledger/ and its {len(assets)} assets answer 200")
+    check_dashboard(browser, label=label)
     return total
+
+
+def check_dashboard(browser: Browser, *, label: str) -> None:
+    """The dashboard answers and ECharts, shipped inside the wheel, is served from the app's
+    own static files (no CDN) with its licence beside it."""
+    status, _headers, page = browser.request("GET", "/dashboard/")
+    if status != 200 or 'id="dashboard-data"' not in page:
+        raise CheckFailed(f"{label}: the dashboard answered {status} without its figures")
+    assets = sorted(set(ASSET.findall(page)))
+    scripts = [asset for asset in assets if "/vendor/echarts/" in asset]
+    if not scripts:
+        raise CheckFailed(f"{label}: the dashboard links no ECharts from /static/: {assets}")
+    licence = scripts[0].rsplit("/", 1)[0] + "/LICENSE"
+    for asset in [*assets, licence]:
+        status, _headers, body = browser.request("GET", asset)
+        if status != 200 or not body:
+            raise CheckFailed(f"{label}: {asset} answered {status}")
+    step(f"{label}: /dashboard/ and its {len(assets)} assets (ECharts among them) answer 200")
 
 
 def main() -> int:

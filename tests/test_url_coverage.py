@@ -65,6 +65,7 @@ def test_every_url_of_the_app_has_a_permission_case():
         | set(web_cases.POSTS)
         | set(web_cases.GLOBAL_POSTS)
         | set(web_cases.SEPARATE_CASES)
+        | set(web_cases.PUBLIC_PAGES)
         | set(API)
         | set(ROUND_PAGES)
         | AUTH

@@ -221,3 +221,60 @@ def test_listing_thirty_problems_does_not_query_per_problem(
 
     assert body["count"] == 30
     assert all(len(row["measures"]) >= 1 for row in body["results"])
+
+
+# ---------------------------------------------------------------- the ledger's shared filters
+
+
+def test_the_problem_list_searches_as_the_ledger_does(world, client_for):
+    office = client_for(world.office)
+
+    assert titles(office.get(PROBLEMS, {"q": "补贴"})) == ["津补贴发放不规范"]
+    # a measure's text, by a two- and a four-character query
+    assert titles(office.get(PROBLEMS, {"q": "诫勉"})) == ["津补贴发放不规范"]
+    assert titles(office.get(PROBLEMS, {"q": "差旅费报销"})) == ["津补贴发放不规范"]
+    assert titles(office.get(PROBLEMS, {"q": "补贴 诫勉"})) == ["津补贴发放不规范"]
+    assert titles(office.get(PROBLEMS, {"q": "补贴 会议"})) == []
+
+
+def test_a_liaisons_search_of_the_api_finds_no_other_units_problem(world, client_for):
+    liaison = client_for(world.liaison)
+
+    assert titles(liaison.get(PROBLEMS, {"q": "专项资金"})) == []
+    assert titles(client_for(world.office).get(PROBLEMS, {"q": "专项资金"})) == [
+        "专项资金使用效率不高"
+    ]
+
+
+def test_the_problem_list_sorts_by_a_column_with_ties_by_id(world, client_for):
+    office = client_for(world.office)
+
+    ascending = titles(office.get(PROBLEMS, {"sort": "title"}))
+    descending = titles(office.get(PROBLEMS, {"sort": "-title"}))
+
+    assert ascending == sorted(ascending)
+    assert descending == ascending[::-1]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"sort": "password"}, "sort"),
+        ({"warning": "purple"}, "warning"),
+        ({"round": "1.5"}, "round"),
+    ],
+)
+def test_a_bad_sort_or_warning_is_refused_with_the_field_named(world, client_for, params, field):
+    response = client_for(world.office).get(PROBLEMS, params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_the_detail_ignores_the_lists_query(world, client_for):
+    url = reverse("api:problem-detail", args=[world.problem_a.pk])
+
+    response = client_for(world.office).get(url, {"status": "pending", "sort": "bad"})
+
+    assert response.status_code == 200
+    assert response.json()["id"] == world.problem_a.pk

@@ -23,6 +23,11 @@ def test_the_schema_endpoint_serves_openapi_3_with_every_path(world, client_for)
     assert set(schema["paths"]) >= PATHS
     parameters = {p["name"] for p in schema["paths"]["/api/problems/"]["get"]["parameters"]}
     assert {"round", "unit", "group", "status", "page"} <= parameters
+    # the ledger page's filters, shared through django-filter
+    assert {"q", "sort", "warning", "deadline"} <= parameters
+    by_name = {p["name"]: p for p in schema["paths"]["/api/problems/"]["get"]["parameters"]}
+    assert by_name["round"]["schema"]["minimum"] == 1
+    assert "-title" in by_name["sort"]["schema"]["enum"]
 
 
 def test_the_schema_generates_without_warnings_and_validates(tmp_path):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from tests.factories import make_office_user, make_problem, make_user
 from tests.reports.builders import seed_followup
 from tests.reports.dataset import build_dataset
+from tests.reports.publishing import approved
 from xuncha.core import audit_check
 from xuncha.core.audit import audit_head_text, audit_record, audit_verify
 from xuncha.core.audit_anchor import GENESIS_HASH, anchor_newest
@@ -318,7 +319,7 @@ def test_the_audit_page_names_the_cut_tail_in_chinese(client):
 def test_a_published_notice_carries_the_head_on_its_page_and_document(client):
     data = build_dataset(units=2, problems_per_unit=2)
     office = make_user("office", Role.OFFICE)
-    publication = notice_draft(actor=office, round_=data.round)
+    publication = approved(notice_draft(actor=office, round_=data.round))
     head = audit_head_text()
     count = AuditChainHead.objects.get().count
     assert head.startswith(f"审计链：第 {count} 条 · ")
@@ -338,7 +339,7 @@ def test_a_published_notice_carries_the_head_on_its_page_and_document(client):
 
 def test_a_published_digest_carries_the_head(seed_path):
     story = seed_followup(seed_path)
-    publication = digest_draft_for_batch(actor=story.office, batch=story.batch)
+    publication = approved(digest_draft_for_batch(actor=story.office, batch=story.batch))
     head = audit_head_text()
     publication = publication_publish(actor=story.office, publication=publication)
     assert publication.audit_head == head

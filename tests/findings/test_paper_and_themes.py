@@ -13,6 +13,7 @@ import pytest
 
 from tests.factories import make_assignment, make_problem, make_unit
 from tests.findings.paper_texts import COPIED, MEETINGS, REWORDED
+from tests.reports.publishing import approved
 from xuncha.digests.services import digest_import
 from xuncha.findings.paper import round_paper_flags
 from xuncha.findings.services import MeasureInput, problem_create
@@ -24,6 +25,7 @@ from xuncha.reports.services import (
     notice_draft,
     publication_publish,
     publication_refresh,
+    publication_return,
 )
 from xuncha.rounds.models import Round
 
@@ -238,11 +240,15 @@ def test_a_notice_whose_common_problems_changed_is_published_only_after_refresh(
     # A title corrected by hand (no service edits titles): the totals stay, the themes do not.
     problem.title = "选人用人把关不严，落实从严治党要求不到位"
     problem.save(update_fields=["title"])
+    publication = approved(publication, cast.office2)
     with pytest.raises(FiguresChanged):
         publication_publish(actor=cast.office, publication=publication)
+    # Approved, the wording is fixed: back to draft to be written again, then approved again.
+    publication = publication_return(actor=cast.office2, publication=publication, reason="刷新")
     publication = publication_refresh(
         actor=cast.office, publication=publication, expected_version=publication.version
     )
     assert publication.draft_text.endswith("共性问题：全面从严治党方面问题涉及3家单位。")
+    publication = approved(publication, cast.office2)
     publication = publication_publish(actor=cast.office, publication=publication)
     assert publication.published_text == publication.draft_text

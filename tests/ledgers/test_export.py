@@ -416,3 +416,66 @@ def test_the_command_names_an_unknown_round_or_unit(cast, tmp_path, arguments, m
     with pytest.raises(CommandError, match=message):
         call_command("export_ledger", *arguments, "--xlsx", str(path))
     assert not path.exists()
+
+
+# ---------------------------------------------------------------- search and sort
+
+
+def keys_of(sheet: Worksheet) -> list[str]:
+    return [row[column("problem_key") - 1] for row in body(sheet) if row[column("problem_key") - 1]]
+
+
+def test_the_export_follows_the_pages_sort_and_says_the_search_and_sort(cast):
+    made = [
+        make_problem(cast.assignment, title=title, measures=("整改公车问题。", "建立台账。"))
+        for title in ("B公车超编", "C公车私用", "A公车未登记")
+    ]
+    make_problem(cast.assignment, title="会议费超标", measures=("退回。",))
+    by_title = sorted(made, key=lambda problem: problem.title)
+
+    workbook, result = exported(cast.office, filters={"q": "公车", "sort": "-title"})
+
+    assert keys_of(workbook.worksheets[0]) == [f"P{p.pk}" for p in reversed(by_title)]
+    assert result.problems == 3
+    about = dict(workbook.worksheets[1].iter_rows(values_only=True))
+    assert about["搜索"] == "公车"
+    assert about["排序"] == "按问题降序，同值按编号"
+    ascending, _result = exported(cast.office, filters={"sort": "title"})
+    keys = keys_of(ascending.worksheets[0])
+    assert [key for key in keys if key in {f"P{p.pk}" for p in made}] == [
+        f"P{p.pk}" for p in by_title
+    ]
+
+
+def test_a_sorted_export_reads_its_rows_in_chunks_and_keeps_the_order(cast, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK", 2)
+    made = [
+        make_problem(cast.assignment, title=f"排序{letter}", measures=("措施。",))
+        for letter in "edcba"
+    ]
+
+    workbook, _result = exported(cast.office, filters={"q": "排序", "sort": "title"})
+
+    assert keys_of(workbook.worksheets[0]) == [f"P{p.pk}" for p in reversed(made)]
+
+
+def test_an_export_without_search_or_sort_says_so(cast, planned):
+    workbook, _result = exported(cast.office)
+
+    about = dict(workbook.worksheets[1].iter_rows(values_only=True))
+    assert (about["搜索"], about["排序"]) == ("无", "按编号")
+
+
+def test_the_download_takes_the_pages_search_and_sort(cast):
+    for title in ("B公车超编", "C公车私用"):
+        make_problem(cast.assignment, title=title, measures=("整改。",))
+    make_problem(cast.assignment, title="会议费超标", measures=("退回。",))
+    url = reverse("web:ledger_export")
+
+    response = client_for(cast.office).get(url, {"q": "公车", "sort": "-title"})
+
+    workbook = download(response)
+    titles = [row[column("title") - 1] for row in body(workbook.worksheets[0])]
+    assert [title for title in titles if title] == ["C公车私用", "B公车超编"]
+    about = dict(workbook.worksheets[1].iter_rows(values_only=True))
+    assert about["搜索"] == "公车"

@@ -11,6 +11,7 @@ import pytest
 from tests.factories import make_user
 from tests.reports.builders import seed_followup
 from tests.reports.gongwen import title_of
+from tests.reports.publishing import published as published_by
 from xuncha.core.models import AuditEntry, Role
 from xuncha.core.workflow import TransitionRefused
 from xuncha.digests.models import DigestImport
@@ -21,6 +22,7 @@ from xuncha.reports.models import PublicationKind, PublicationStatus
 from xuncha.reports.services import (
     PublicationError,
     digest_draft_for_batch,
+    publication_approve,
     publication_edit,
     publication_publish,
     publication_refresh,
@@ -88,7 +90,7 @@ def test_an_edit_before_publishing_shows_and_the_published_text_stays(seed_path,
         actor=office, publication=publication, expected_version=publication.version
     )
     assert ADDED in publication.draft_text
-    publication = publication_publish(actor=office, publication=publication)
+    publication = published_by(publication, office)
     published = publication.published_text
     assert ADDED in published
     assert published == publication.draft_text
@@ -124,7 +126,7 @@ def test_the_office_edits_the_wording_of_a_draft(seed_path):
             expected_version=publication.version,
             draft_text=reworded + "\n\n又一段。",
         )
-    published = publication_publish(actor=story.office, publication=edited)
+    published = published_by(edited, story.office)
     assert published.published_text.startswith("2021年3月，")
     assert (
         AuditEntry.objects.filter(
@@ -138,7 +140,7 @@ def test_the_office_edits_the_wording_of_a_draft(seed_path):
 def test_a_published_text_can_be_neither_edited_refreshed_nor_published_again(seed_path):
     story = seed_followup(seed_path)
     publication = digest_draft_for_batch(actor=story.office, batch=story.batch)
-    publication = publication_publish(actor=story.office, publication=publication)
+    publication = published_by(publication, story.office)
     with pytest.raises(TransitionRefused, match="已发布"):
         publication_publish(actor=story.office, publication=publication)
     with pytest.raises(TransitionRefused):
@@ -168,6 +170,8 @@ def test_only_the_office_drafts_edits_and_publishes(seed_path, role):
             expected_version=publication.version,
             draft_text="改写",
         )
+    with pytest.raises(EditRefused):
+        publication_approve(actor=other, publication=publication)
     with pytest.raises(EditRefused):
         publication_publish(actor=other, publication=publication)
     publication.refresh_from_db()

@@ -27,6 +27,7 @@ from docx.shared import Pt
 from tests.factories import make_user
 from tests.reports.dataset import Dataset, build_dataset
 from tests.reports.gongwen import title_of
+from tests.reports.publishing import approved
 from xuncha.core.models import AuditEntry, Role
 from xuncha.reports import numbering
 from xuncha.reports.documents import SHIPPED_TEMPLATES, PdfUnavailable, pdf_of, template_for
@@ -117,7 +118,7 @@ def office_user(data: Dataset) -> Any:
 
 def published_notice(data: Dataset, office_user: Any, **scope: Any) -> Publication:
     draft = notice_draft(actor=office_user, round_=data.round, **scope)
-    return publication_publish(actor=office_user, publication=draft)
+    return publication_publish(actor=office_user, publication=approved(draft))
 
 
 def at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
@@ -411,6 +412,7 @@ def test_a_writer_that_loses_the_race_for_a_number_takes_the_next(
         reads.append(1 if not reads else real_highest(prefix, year))
         return reads[-1]
 
+    mine = approved(mine)
     monkeypatch.setattr(numbering, "_highest", stale_once)
     mine = publication_publish(actor=office_user, publication=mine)
     assert reads == [1, 2]

@@ -15,6 +15,7 @@ from django.http import Http404
 from tests.factories import make_user
 from tests.reports.dataset import Dataset, build_dataset
 from tests.reports.gongwen import title_of
+from tests.reports.publishing import approved, published
 from xuncha.core.models import AuditEntry, Role
 from xuncha.findings.models import Problem, ProblemStatus
 from xuncha.findings.services import EditRefused
@@ -35,6 +36,7 @@ from xuncha.reports.services import (
     notice_draft,
     publication_publish,
     publication_refresh,
+    publication_return,
 )
 from xuncha.rounds.models import Group
 from xuncha.text.notice import totals_line
@@ -126,12 +128,8 @@ def test_a_scope_mixing_rounds_is_refused(data):
 
 def test_published_notices_are_read_by_those_who_see_their_whole_scope(data, people):
     office = people.office
-    whole = publication_publish(
-        actor=office, publication=notice_draft(actor=office, round_=data.round)
-    )
-    own = publication_publish(
-        actor=office, publication=notice_draft(actor=office, round_=data.round, unit=data.units[4])
-    )
+    whole = published(notice_draft(actor=office, round_=data.round), office)
+    own = published(notice_draft(actor=office, round_=data.round, unit=data.units[4]), office)
     draft = notice_draft(actor=office, round_=data.round, unit=data.units[4])
     readable = {
         name: set(publications_for_user(getattr(people, name)).values_list("pk", flat=True))
@@ -151,7 +149,7 @@ def test_published_notices_are_read_by_those_who_see_their_whole_scope(data, peo
 def test_a_published_notice_does_not_change_when_the_data_does(data, people):
     office = people.office
     publication = notice_draft(actor=office, round_=data.round, batch=data.second_batch)
-    publication = publication_publish(actor=office, publication=publication)
+    publication = published(publication, office)
     text, figures = publication.published_text, publication.figures
     assert totals_line(notice_compose(office, Scope.of(publication)).totals) in text
     close_one_problem(Scope.of(publication), office)
@@ -170,20 +168,26 @@ def test_a_notice_whose_figures_changed_since_drafting_is_published_only_after_r
     publication = notice_draft(actor=office, round_=data.round)
     before = publication.figures["totals"]["closed"]
     close_one_problem(Scope(data.round), office)
+    publication = approved(publication)
     with pytest.raises(FiguresChanged):
         publication_publish(actor=office, publication=publication)
+    # Approved, the wording is fixed: it goes back to draft to be written again.
+    publication = publication_return(actor=office, publication=publication, reason="数据有变化")
     publication = publication_refresh(
         actor=office, publication=publication, expected_version=publication.version
     )
     assert publication.figures["totals"]["closed"] == before + 1
-    publication = publication_publish(actor=office, publication=publication)
+    publication = published(publication, office)
     assert publication.status == PublicationStatus.PUBLISHED
     actions = AuditEntry.objects.filter(scope=f"publication:{publication.pk}").values_list(
         "action", flat=True
     )
     assert list(actions) == [
         "publication.draft",
+        "publication.approve",
+        "publication.return",
         "publication.refresh",
+        "publication.approve",
         "publication.publish",
         "document_number.assign",
     ]

@@ -44,7 +44,7 @@ from xuncha.rectification.models import ChangeRequest, Evidence, ReportFile, Req
 from xuncha.rectification.reports import report_file_add, report_get_or_create
 from xuncha.rectification.requests import extension_request
 from xuncha.reports.models import Publication
-from xuncha.reports.services import notice_draft, publication_publish
+from xuncha.reports.services import notice_draft, publication_approve, publication_publish
 from xuncha.rounds.models import Assignment, Group, Round
 from xuncha.text.office import office_program
 
@@ -198,6 +198,8 @@ def followup_of(cast, assignment, member, name, **extra) -> tuple[FollowUp, Visi
 def notices_of(cast, assignment) -> tuple[Publication, Publication]:
     """A published notice of the unit, and a draft one."""
     published = notice_draft(actor=cast.office, round_=assignment.round, unit=assignment.unit)
+    # Approved by another office user (four eyes) before it is published.
+    published = publication_approve(actor=cast.office2, publication=published)
     published = publication_publish(actor=cast.office, publication=published)
     draft = notice_draft(actor=cast.office, round_=assignment.round, unit=assignment.unit)
     return published, draft
@@ -277,6 +279,8 @@ def build_places(cast: Any) -> Places:
 PAGES: dict[str, tuple[str | None, set[str], int]] = {
     "web:home": (None, set(ROLES), 200),
     "web:ledger": (None, set(ROLES), 200),
+    # Everyone logged in; each sees the figures of their own scope (tests/web/test_dashboard.py).
+    "web:dashboard": (None, set(ROLES), 200),
     "web:ledger_export": (None, set(ROLES), 200),
     "web:queue": (None, set(ROLES), 200),
     "web:inbox": (None, set(ROLES), 200),
@@ -312,6 +316,17 @@ PAGES: dict[str, tuple[str | None, set[str], int]] = {
     # A published notice of the liaison's unit: for everyone who sees that unit.
     "web:publication": ("publication", SEES_UNIT, 200),
     "web:publication_download": ("publication", SEES_UNIT, 200),
+    # Django's set_language behind log-in: a GET sends everyone back (to ``next`` or home).
+    "web:set_language": (None, set(ROLES), 302),
+}
+
+
+# The public pages (公开, namespace ``public``): the only pages anyone reaches without log-in.
+# The record the URL names, and the answer for anyone, logged in or not.
+PUBLIC_PAGES: dict[str, tuple[str | None, int]] = {
+    "public:index": (None, 200),
+    "public:publication": ("publication", 200),
+    "public:round": ("round", 200),
 }
 
 
@@ -461,6 +476,11 @@ def post_data(name: str, places: Places, *, other: bool = False) -> tuple[list[i
         ),
         "web:publication_refresh": ([draft.pk], {"expected_version": draft.version}),
         "web:publication_publish": ([draft.pk], {"expected_version": draft.version}),
+        "web:publication_disclose": ([draft.pk], {"added": "通报"}),
+        "web:publication_step": (
+            [draft.pk],
+            {"name": "approve", "expected_version": draft.version},
+        ),
     }[name]
 
 
@@ -494,7 +514,13 @@ VISIT_POSTS = [
     "web:verdict_record",
 ]
 # A draft is the office's alone: it is 404 for everyone else.
-PUBLICATION_POSTS = ["web:publication_edit", "web:publication_refresh", "web:publication_publish"]
+PUBLICATION_POSTS = [
+    "web:publication_edit",
+    "web:publication_refresh",
+    "web:publication_publish",
+    "web:publication_disclose",
+    "web:publication_step",
+]
 POSTS = RECTIFICATION_POSTS + PLAN_POSTS + VISIT_POSTS + PUBLICATION_POSTS
 # Endpoints without a record: marking one's own notifications read, verifying the audit chain,
 # and the office's new follow-ups and drafts (others get 404, as for the import page).
@@ -504,6 +530,7 @@ GLOBAL_POSTS = {
     "web:followup_create": {"office"},
     "web:digest_draft": {"office"},
     "web:notice_draft": {"office"},
+    "web:set_language": set(ROLES),  # the language choice: anyone logged in, back with 302
 }
 # What an allowed role gets for an empty form: 302 back, or (a form to fill) the page again.
 GLOBAL_POST_ANSWER = {"web:followup_create": 200, "web:digest_draft": 200, "web:notice_draft": 200}
@@ -542,6 +569,20 @@ def test_an_anonymous_visitor_is_sent_to_log_in(places, name):
     response = Client().get(page_url(name, record, places))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_the_public_pages_answer_anyone_without_log_in(people, places, name):
+    record, status = PUBLIC_PAGES[name]
+    url = page_url(name, record, places)
+    assert Client().get(url).status_code == status
+    answers = {person: client_for(people[person]).get(url).status_code for person in ROLES}
+    assert answers == dict.fromkeys(ROLES, status)
+
+
+def test_a_draft_is_not_on_the_public_pages(places):
+    assert Client().get(page_url("public:publication", "draft", places)).status_code == 404
+    assert Client().get(reverse("public:publication", args=[999_999])).status_code == 404
 
 
 @pytest.mark.parametrize("name", list(PAGES))

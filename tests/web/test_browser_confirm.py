@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.rectification.conftest import problem_at
+from tests.reports.publishing import approved
 from tests.web.browser import log_in, new_page, screenshot
 from xuncha.findings.models import ProblemStatus
 from xuncha.rectification.transitions import problem_transition
@@ -89,6 +90,7 @@ def test_with_one_office_account_the_page_says_a_second_one_is_needed(
 def test_publishing_a_notice_is_confirmed_first(live_server, deadline_rules, browser, cast):
     problem_at(cast.assignment, "in_progress")
     notice = notice_draft(actor=cast.office, round_=cast.assignment.round)
+    notice = approved(notice, cast.office2)  # by another office user (four eyes)
 
     office = new_page(browser)
     log_in(office, live_server, "office")
@@ -101,7 +103,7 @@ def test_publishing_a_notice_is_confirmed_first(live_server, deadline_rules, bro
     assert notice.title in confirm.inner_text()
     screenshot(office, "confirm-4-publish.png")
     notice.refresh_from_db()
-    assert notice.status == PublicationStatus.DRAFT
+    assert notice.status == PublicationStatus.APPROVED
 
     confirm.get_by_role("button", name="确认发布").click()
     office.get_by_text(f"“{notice.title}”已发布").wait_for()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.followups.conftest import QUESTIONS, RUBRIC_ITEMS, SCALE
 from tests.rectification.conftest import problem_at
+from tests.reports.publishing import approved
 from tests.web.browser import log_in, new_page, screenshot
 from xuncha.findings.models import ProblemStatus
 from xuncha.followups.models import Verdict, VerdictKind, VisitStatus
@@ -156,6 +157,8 @@ def test_the_office_plans_a_follow_up_and_publishes_a_notice_in_the_browser(
     notice.get_by_role("button", name="生成通报").click()
     office.get_by_text("已生成通报草稿").wait_for()
     screenshot(office, "publication-1-draft.png")
+    approved(Publication.objects.get(), cast.office2)  # by another office user (four eyes)
+    office.reload()
     office.locator("#actions").get_by_role("button", name="发布").click()
     office.locator("#confirm").get_by_role("button", name="确认发布").click()
     office.get_by_text("已发布").first.wait_for()

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tests.factories import make_user, status_changes
 from tests.rectification.conftest import problem_at
+from tests.reports.publishing import approved
 from tests.web.conftest import client_for
 from xuncha.core.models import AuditEntry, Role
 from xuncha.findings.models import ProblemStatus
@@ -133,7 +134,7 @@ def test_a_move_without_a_sentence_is_made_at_once(cast):
 
 
 def test_publishing_is_confirmed_first_and_nothing_is_written_until_then(cast):
-    notice = notice_draft(actor=cast.office, round_=cast.assignment.round)
+    notice = approved(notice_draft(actor=cast.office, round_=cast.assignment.round), cast.office2)
     office = client_for(cast.office)
     before = AuditEntry.objects.count()
     response = office.post(publish_url(notice), {"expected_version": notice.version})
@@ -143,7 +144,7 @@ def test_publishing_is_confirmed_first_and_nothing_is_written_until_then(cast):
     assert notice.title in page and "通报" in page
     assert response.context["fields"] == [("expected_version", str(notice.version))]
     notice.refresh_from_db()
-    assert notice.status == PublicationStatus.DRAFT and notice.published_text == ""
+    assert notice.status == PublicationStatus.APPROVED and notice.published_text == ""
     assert AuditEntry.objects.count() == before
 
     response = office.post(

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tests.followups.conftest import problem_in
 from tests.reports.gongwen import title_of
+from tests.reports.publishing import approved
 from tests.reports.test_gongwen import required_tools
 from tests.web.conftest import client_for
 from xuncha.rectification.reports import report_get_or_create, report_save, report_transition
@@ -48,7 +49,7 @@ def notice(cast: Any, office_settings: Any) -> Publication:
     """A published notice of the liaison's unit: everyone who sees that unit reads it."""
     problem_in(cast.assignment, "in_progress", title="制度执行不严")
     draft = notice_draft(actor=cast.office, round_=cast.assignment.round, unit=cast.assignment.unit)
-    return publication_publish(actor=cast.office, publication=draft)
+    return publication_publish(actor=cast.office, publication=approved(draft, cast.office2))
 
 
 @pytest.fixture

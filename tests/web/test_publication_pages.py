@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from tests.followups.conftest import problem_in
 from tests.reports.gongwen import title_of
+from tests.reports.publishing import approved, published
 from tests.web.conftest import client_for
 from xuncha.findings.models import Measure
 from xuncha.reports.models import Publication, PublicationKind, PublicationStatus
-from xuncha.reports.services import digest_draft_for_batch, notice_draft, publication_publish
+from xuncha.reports.services import digest_draft_for_batch, notice_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,7 @@ def test_a_published_text_stays_as_published_after_an_edit(cast, draft):
         {"draft_text": edited, "expected_version": draft.version},
     )
     draft.refresh_from_db()
+    draft = approved(draft, cast.office2)
     response = office.post(
         publication_url(draft, "web:publication_publish"),
         {"expected_version": draft.version, "confirmed": "1"},
@@ -137,7 +139,7 @@ def test_a_published_text_stays_as_published_after_an_edit(cast, draft):
         {"draft_text": "发布后的修改", "expected_version": draft.version},
         follow=True,
     )
-    assert "已发布，不能再修改" in messages_of(response)[0]
+    assert "当前为“已发布”，不能再修改" in messages_of(response)[0]
     # Nor when the data it was written from changes.
     Measure.objects.update(text="后来改写的措施。")
     draft.refresh_from_db()
@@ -161,6 +163,7 @@ def test_a_stale_page_cannot_publish(cast, draft):
 def test_a_notice_whose_figures_changed_must_be_refreshed_before_publishing(cast, plan, problems):
     notice = notice_draft(actor=cast.office, round_=plan.followup.round, unit=cast.assignment.unit)
     problem_in(cast.assignment, "in_progress", title="新发现的问题")
+    notice = approved(notice, cast.office2)
     office = client_for(cast.office)
     response = office.post(
         publication_url(notice, "web:publication_publish"),
@@ -169,7 +172,15 @@ def test_a_notice_whose_figures_changed_must_be_refreshed_before_publishing(cast
     )
     assert "请先刷新稿件再发布" in messages_of(response)[0]
     notice.refresh_from_db()
-    assert notice.status == PublicationStatus.DRAFT
+    assert notice.status == PublicationStatus.APPROVED
+    # Approved, the wording is fixed: 退回修改 first, then refresh, approve again, publish.
+    response = office.post(
+        publication_url(notice, "web:publication_step"),
+        {"name": "return", "reason": "数据有变化", "expected_version": notice.version},
+        follow=True,
+    )
+    assert "退回修改" in messages_of(response, "success")[0]
+    notice.refresh_from_db()
     response = office.post(
         publication_url(notice, "web:publication_refresh"),
         {"expected_version": notice.version},
@@ -178,6 +189,7 @@ def test_a_notice_whose_figures_changed_must_be_refreshed_before_publishing(cast
     assert "已按最新数据重新生成稿件" in messages_of(response, "success")[0]
     notice.refresh_from_db()
     assert notice.figures["totals"]["fed_back"] == 3
+    notice = approved(notice, cast.office2)
     office.post(
         publication_url(notice, "web:publication_publish"),
         {"expected_version": notice.version, "confirmed": "1"},
@@ -187,7 +199,7 @@ def test_a_notice_whose_figures_changed_must_be_refreshed_before_publishing(cast
 
 
 def test_the_docx_download_opens_with_python_docx(cast, draft):
-    draft = publication_publish(actor=cast.office, publication=draft)
+    draft = published(draft, cast.office, cast.office2)
     # The batch covers both units (one visit is still planned): a group member reads it.
     response = client_for(cast.member).get(
         publication_url(draft, "web:publication_download"), {"format": "docx"}
@@ -206,7 +218,7 @@ def test_the_docx_download_opens_with_python_docx(cast, draft):
 
 
 def test_the_txt_download_is_the_published_text(cast, draft):
-    draft = publication_publish(actor=cast.office, publication=draft)
+    draft = published(draft, cast.office, cast.office2)
     response = client_for(cast.office).get(publication_url(draft, "web:publication_download"))
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     # The published text, then the audit chain's head as it stood when it was published.
@@ -221,9 +233,9 @@ def test_the_txt_download_is_the_published_text(cast, draft):
 
 def test_a_liaison_reads_only_publications_whose_whole_scope_is_theirs(cast, plan, problems):
     own = notice_draft(actor=cast.office, round_=plan.followup.round, unit=cast.assignment.unit)
-    own = publication_publish(actor=cast.office, publication=own)
+    own = published(own, cast.office, cast.office2)
     whole_round = notice_draft(actor=cast.office, round_=plan.followup.round)
-    whole_round = publication_publish(actor=cast.office, publication=whole_round)
+    whole_round = published(whole_round, cast.office, cast.office2)
     notice_draft(actor=cast.office, round_=plan.followup.round, unit=cast.assignment.unit)
     liaison = client_for(cast.liaison)
     response = liaison.get(reverse("web:publications"))
@@ -268,3 +280,72 @@ def test_the_office_composes_a_whole_rounds_notice(cast, plan, problems):
     notice = response.context["notice"]
     assert (notice.totals.units, notice.totals.fed_back) == (2, 3)
     assert notice.text in response.content.decode() or notice.title in response.content.decode()
+
+
+def test_the_office_decides_items_and_names_on_the_publication_page(cast, draft):
+    office = client_for(cast.office)
+    text = draft.draft_text.replace("修订完善相关制度2项。", "由主任张建国同志牵头修订制度。", 1)
+    office.post(
+        publication_url(draft, "web:publication_edit"),
+        {"draft_text": text, "expected_version": draft.version},
+    )
+    page = office.get(publication_url(draft)).content.decode()
+    assert "公开设置" in page and 'value="张建国"' in page and "张建国 → 张某" in page
+    problem = draft.items.get(kind="problem", title="会议记录不全")
+    response = office.post(
+        publication_url(draft, "web:publication_disclose"),
+        {
+            f"item-{problem.pk}-reason": "sensitive",
+            f"item-{problem.pk}-note": "",
+            "name": "张建国",
+            "added": "",
+        },
+        follow=True,
+    )
+    assert "公开设置已保存" in messages_of(response, "success")[0]
+    problem.refresh_from_db()
+    draft.refresh_from_db()
+    assert problem.withheld_reason == "sensitive"
+    assert [entry["text"] for entry in draft.redactions] == ["张建国"]
+    preview = response.context["public_preview"]
+    assert "会议记录不全" not in preview and "张某同志" in preview and "张建国" not in preview
+    # 其他 without a note is refused with its message, and nothing changes.
+    response = office.post(
+        publication_url(draft, "web:publication_disclose"),
+        {f"item-{problem.pk}-reason": "other", f"item-{problem.pk}-note": " "},
+        follow=True,
+    )
+    assert "须写明" in messages_of(response)[0]
+    problem.refresh_from_db()
+    assert problem.withheld_reason == "sensitive"
+
+
+def test_the_drafter_reads_why_they_may_not_approve_and_another_office_user_approves(cast, draft):
+    page = client_for(cast.office).get(publication_url(draft)).content.decode()
+    assert "起草或修改稿件的人不能自己审核" in page
+    response = client_for(cast.office2).post(
+        publication_url(draft, "web:publication_step"),
+        {"name": "approve", "expected_version": draft.version},
+        follow=True,
+    )
+    assert "审核通过" in messages_of(response, "success")[0]
+    draft.refresh_from_db()
+    assert draft.status == PublicationStatus.APPROVED
+
+
+def test_withdrawing_on_the_page_needs_a_reason_and_is_confirmed_first(cast, draft):
+    draft = published(draft, cast.office, cast.office2)
+    office = client_for(cast.office)
+    url = publication_url(draft, "web:publication_step")
+    data = {"name": "withdraw", "expected_version": draft.version}
+    response = office.post(url, {**data, "reason": ""}, follow=True)
+    assert "须填写理由" in messages_of(response)[0]
+    response = office.post(url, {**data, "reason": "数字有误"})
+    assert response.status_code == 200 and "请确认：撤回" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == PublicationStatus.PUBLISHED
+    office.post(url, {**data, "reason": "数字有误", "confirmed": "1"})
+    draft.refresh_from_db()
+    assert draft.status == PublicationStatus.WITHDRAWN
+    assert client_for(cast.member).get(publication_url(draft)).status_code == 404
+    assert "已撤回" in office.get(publication_url(draft)).content.decode()

@@ -309,24 +309,3 @@ FIELD_ERRORS_SCHEMA = {
     "type": "object",
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
-
-# The largest id a database column holds (a signed 64-bit integer): larger ones find nothing
-# and are refused with a 400 instead of overflowing the query.
-ID_MAX = 2**63 - 1
-
-
-class ProblemFilterSerializer(serializers.Serializer):
-    """The ledger's query parameters; validating them turns a bad value into a clear 400."""
-
-    round = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX, help_text=_("轮次编号")
-    )
-    unit = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX, help_text=_("单位编号")
-    )
-    group = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX, help_text=_("巡察组编号")
-    )
-    status = serializers.ChoiceField(
-        choices=ProblemStatus.choices, required=False, help_text=_("问题状态")
-    )

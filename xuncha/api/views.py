@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -27,14 +28,13 @@ from rest_framework.serializers import Serializer
 
 from xuncha.api.serializers import (
     FIELD_ERRORS_SCHEMA,
-    ID_MAX,
     ErrorSerializer,
-    ProblemFilterSerializer,
     ProblemSerializer,
     RoundDetailSerializer,
     RoundSerializer,
     UnitSerializer,
 )
+from xuncha.findings.filters import ID_MAX, ProblemFilterSet
 from xuncha.findings.models import Problem
 from xuncha.findings.selectors import (
     ledger_problems,
@@ -169,9 +169,9 @@ class UnitViewSet(ScopedViewSet):
     list=extend_schema(
         summary=_("整改台账"),
         description=_(
-            "用户可见的问题，含整改措施、成效、追责问责和建章立制；可按轮次、单位、巡察组和状态筛选。"
+            "用户可见的问题，含整改措施、成效、追责问责和建章立制；可按轮次、单位、巡察组、"
+            "状态和预警筛选，按关键词搜索（q，多个词以空格分隔），并按列排序（sort）。"
         ),
-        parameters=[ProblemFilterSerializer],
         responses={**list_responses(ProblemSerializer), 400: BAD_QUERY},
     ),
     retrieve=extend_schema(
@@ -186,17 +186,16 @@ class ProblemViewSet(ScopedViewSet):
 
     lookup_value_converter = "int"
     serializer_class = ProblemSerializer
+    # The ledger page's filters (findings.filters), which drf-spectacular documents.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProblemFilterSet
 
     def get_queryset(self) -> QuerySet[Problem]:
-        filters: dict[str, Any] = {}
-        if self.action == "list":
-            query = ProblemFilterSerializer(data=self.request.query_params)
-            query.is_valid(raise_exception=True)
-            filters = query.validated_data
-        return ledger_problems(
-            self.request.user,
-            round_id=filters.get("round"),
-            group_id=filters.get("group"),
-            unit_id=filters.get("unit"),
-            status=filters.get("status"),
-        ).prefetch_related(measures_prefetch())
+        return ledger_problems(self.request.user).prefetch_related(measures_prefetch())
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The list is filtered by its query (a bad value is a 400 naming the parameter); one
+        problem is found by its id alone, whatever the query says."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)

@@ -8,9 +8,11 @@ the bytes are another is refused.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+
+from xuncha.text._i18n import gettext_noop
 
 # extension -> (content type, the magic prefixes the content may start with; () = text)
 FORMATS: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -47,12 +49,28 @@ class CheckedFile:
     sha256: str
 
 
-def check_file(name: str, chunks: Iterable[bytes], *, max_bytes: int) -> CheckedFile:
-    """Read a file once: check its kind against its name, its size, and hash it."""
+def _same(message: str) -> str:
+    return message
+
+
+def check_file(
+    name: str,
+    chunks: Iterable[bytes],
+    *,
+    max_bytes: int,
+    translate: Callable[[str], str] = _same,
+) -> CheckedFile:
+    """Read a file once: check its kind against its name, its size, and hash it.
+
+    A refusal's message is marked for translation; the Django side passes its ``gettext`` as
+    ``translate`` (this module stays free of Django), else the message is the Chinese msgid.
+    """
     extension = PurePath(name).suffix.lower()
     if extension not in FORMATS:
-        allowed = "、".join(sorted(e.lstrip(".") for e in FORMATS))
-        raise FileRefused(f"文件“{name}”的类型不被接受；可上传：{allowed}")
+        separator = translate(gettext_noop("、"))  # a list's separator: ", " in English
+        allowed = separator.join(sorted(e.lstrip(".") for e in FORMATS))
+        message = translate(gettext_noop("文件“%(name)s”的类型不被接受；可上传：%(allowed)s"))
+        raise FileRefused(message % {"name": name, "allowed": allowed})
     content_type, magics = FORMATS[extension]
     digest = hashlib.sha256()
     size = 0
@@ -62,12 +80,14 @@ def check_file(name: str, chunks: Iterable[bytes], *, max_bytes: int) -> Checked
             head += chunk[: 16 - len(head)]
         size += len(chunk)
         if size > max_bytes:
-            raise FileRefused(f"文件“{name}”超过大小上限（{max_bytes // (1024 * 1024)} MB）")
+            message = translate(gettext_noop("文件“%(name)s”超过大小上限（%(limit)s MB）"))
+            raise FileRefused(message % {"name": name, "limit": max_bytes // (1024 * 1024)})
         digest.update(chunk)
     if size == 0:
-        raise FileRefused(f"文件“{name}”是空文件")
+        raise FileRefused(translate(gettext_noop("文件“%(name)s”是空文件")) % {"name": name})
     if magics and not head.startswith(magics):
-        raise FileRefused(f"文件“{name}”的内容与其扩展名{extension}不符")
+        message = translate(gettext_noop("文件“%(name)s”的内容与其扩展名%(extension)s不符"))
+        raise FileRefused(message % {"name": name, "extension": extension})
     if not magics and b"\x00" in head:
-        raise FileRefused(f"文件“{name}”不是文本文件")
+        raise FileRefused(translate(gettext_noop("文件“%(name)s”不是文本文件")) % {"name": name})
     return CheckedFile(content_type=content_type, size=size, sha256=digest.hexdigest())

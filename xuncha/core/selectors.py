@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from xuncha.core.models import AuditEntry
@@ -59,3 +62,54 @@ def audit_choices(user: Viewer) -> tuple[list[str], list[str]]:
     actions = sorted(set(entries.values_list("action", flat=True).distinct()))
     object_types = sorted(set(entries.values_list("object_type", flat=True).distinct()))
     return actions, object_types
+
+
+# The JSON columns' scalar values (strings, numbers, booleans, at any depth), never their keys:
+# SQLite's json_tree decodes the stored text (\u escapes included); PostgreSQL walks the jsonb.
+_JSON_VALUE_MATCHES = {
+    "sqlite": (
+        "EXISTS (SELECT 1 FROM json_tree({column}) WHERE atom IS NOT NULL"
+        " AND CAST(atom AS TEXT) LIKE %s ESCAPE '\\')"
+    ),
+    "postgresql": (
+        "EXISTS (SELECT 1 FROM jsonb_path_query({column}, 'strict $.**') AS item"
+        " WHERE jsonb_typeof(item) NOT IN ('object', 'array', 'null')"
+        " AND item #>> '{{}}' LIKE %s ESCAPE '\\')"
+    ),
+}
+
+
+def audit_entries_searched(
+    entries: QuerySet[AuditEntry], terms: Sequence[str]
+) -> QuerySet[AuditEntry]:
+    """The rows where every term occurs in what the page shows of a row: who (username or
+    display name), the action, the object, or a value before or after the change.
+
+    JSON keys (``before``, ``status``…), timestamps and hashes are not searched: the row's
+    canonical text, which holds them all, only narrows the rows cheaply (a LIKE scan of the
+    rows the other filters left) before their values are read.
+    """
+    vendor = connections[entries.db].vendor
+    for term in terms:
+        pattern = "%" + _like_escaped(term) + "%"
+        shown = (
+            Q(actor_name__contains=term)
+            | Q(actor__profile__display_name__contains=term)
+            | Q(action__contains=term)
+            | Q(object_repr__contains=term)
+        )
+        template = _JSON_VALUE_MATCHES.get(vendor)
+        if template:
+            table = AuditEntry._meta.db_table
+            for column in ("before", "after"):
+                sql = template.format(column=f'"{table}"."{column}"')
+                shown |= Q(RawSQL(sql, [pattern], output_field=BooleanField()))
+        else:  # another database: the canonical text, keys and all
+            shown = Q(canonical__contains=term)
+        entries = entries.filter(Q(canonical__contains=term) & shown)
+    return entries
+
+
+def _like_escaped(term: str) -> str:
+    """``term`` with LIKE's wildcards (and its escape character) taken literally."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

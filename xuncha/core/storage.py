@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import Storage
+from django.utils.translation import gettext
 
 from xuncha.core.files import check_file
 from xuncha.core.models import StoredFile
@@ -53,7 +54,9 @@ def stored_file_save(instance: StoredFile, upload: File[bytes], *, actor: Actor)
     instance (and writes its audit row) in its own transaction.
     """
     name = getattr(upload, "name", "") or "file"
-    checked = check_file(name, upload.chunks(), max_bytes=settings.XUNCHA_EVIDENCE_MAX_BYTES)
+    checked = check_file(
+        name, upload.chunks(), max_bytes=settings.XUNCHA_EVIDENCE_MAX_BYTES, translate=gettext
+    )
     upload.seek(0)
     instance.original_name = name.rsplit("/", 1)[-1][:255]
     instance.content_type = checked.content_type

@@ -12,6 +12,7 @@ from django.http import Http404
 from xuncha.clocks.selectors import COLOURS, PAUSED, colour_filter
 from xuncha.core.models import AuditEntry, StatusChange
 from xuncha.core.permissions import Viewer
+from xuncha.findings.filters import problems_filtered, sort_order
 from xuncha.findings.models import Measure, MeasureStatus, Problem, ProblemStatus
 from xuncha.rounds.access import unit_ids_for_user
 
@@ -56,24 +57,22 @@ def ledger_problems(
     group_id: int | None = None,
     unit_id: int | None = None,
     status: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Problem]:
-    """The ledger (整改台账): problems in scope, filtered, in a stable order for paging.
+    """The ledger (整改台账): problems in scope, filtered through the ledger's FilterSet
+    (``findings.filters``), searched for ``q`` and in a stable order for paging.
 
-    The order follows the primary key so that any page is an index walk, not a sort of the
-    whole table (see bench/ledger.py).
+    Without ``sort`` the order follows the primary key, so that any page is an index walk,
+    not a sort of the whole table (see bench/ledger.py); a sort column orders by it, then
+    by id.
     """
-    problems = problems_for_user(user)
-    if round_id:
-        problems = problems.filter(assignment__round_id=round_id)
-    if group_id:
-        problems = problems.filter(assignment__group_id=group_id)
-    if unit_id:
-        problems = problems.filter(assignment__unit_id=unit_id)
-    if status:
-        problems = problems.filter(status=status)
-    return problems.select_related(
+    values = {"round": round_id, "group": group_id, "unit": unit_id, "status": status}
+    problems = problems_filtered(problems_for_user(user), values | {"q": q})
+    problems = problems.select_related(
         "assignment__unit", "assignment__round", "assignment__group", "nearest_rule"
-    ).order_by("id")
+    )
+    return problems.order_by(*sort_order(sort))
 
 
 def status_counts(problems: QuerySet[Problem]) -> dict[str, int]:

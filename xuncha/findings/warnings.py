@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xuncha.clocks.models import ClockState
 from xuncha.clocks.registry import kind_label
@@ -101,10 +102,10 @@ class ProblemDeadline:
         if days is None:
             return ""
         if days < 0:
-            return _("逾期%(days)s天") % {"days": -days}
+            return ngettext("逾期%(days)s天", "逾期%(days)s天", -days) % {"days": -days}
         if days == 0:
             return _("今日到期")
-        return _("剩余%(days)s天") % {"days": days}
+        return ngettext("剩余%(days)s天", "剩余%(days)s天", days) % {"days": days}
 
 
 def problem_deadlines(problem: Problem, today: dt.date) -> list[ProblemDeadline]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.core.models import StoredFile
@@ -229,10 +230,10 @@ class SurveyTemplate(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if problems := questions_problems(self.questions):
-            errors["questions"] = "；".join(problems)
-        if problems := scale_problems(self.scale):
-            errors["scale"] = "；".join(problems)
+        if problems := questions_problems(self.questions, gettext):
+            errors["questions"] = gettext("；").join(problems)
+        if problems := scale_problems(self.scale, gettext):
+            errors["scale"] = gettext("；").join(problems)
         if errors:
             raise ValidationError(errors)
 
@@ -275,8 +276,8 @@ class Rubric(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if problems := rubric_problems(self.items, self.total or 0, self.passing or 0):
-            raise ValidationError({"items": "；".join(problems)})
+        if problems := rubric_problems(self.items, self.total or 0, self.passing or 0, gettext):
+            raise ValidationError({"items": gettext("；").join(problems)})
 
 
 class Score(models.Model):

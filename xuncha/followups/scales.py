@@ -7,9 +7,11 @@ is a list of [item, maximum points] pairs whose maxima add up to the rubric's to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+from xuncha.text._i18n import gettext_noop
 
 HUNDREDTH = Decimal("0.01")
 
@@ -30,48 +32,67 @@ def to_decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _pairs_problems(pairs: Any, what: str, number_name: str) -> list[str]:
+def same(message: str) -> str:
+    """No translation: the message as marked (the Chinese msgid)."""
+    return message
+
+
+# The messages a user sees are marked for translation and passed through ``translate``: the
+# Django side gives its ``gettext`` (this module stays free of Django).
+Translate = Callable[[str], str]
+
+
+def _pairs_problems(pairs: Any, what: str, number_name: str, translate: Translate) -> list[str]:
+    """``what`` and ``number_name`` name the pairs and their numbers, already translated."""
+    named = {"what": what, "number": number_name}
     if not isinstance(pairs, list) or not pairs:
-        return [f"{what}不能为空，格式为[[名称, {number_name}], …]"]
+        return [translate(gettext_noop("%(what)s不能为空，格式为[[名称, %(number)s], …]")) % named]
     problems: list[str] = []
     seen: set[str] = set()
     for position, pair in enumerate(pairs, start=1):
         if not isinstance(pair, list | tuple) or len(pair) != 2:
-            problems.append(f"{what}第{position}项应为[名称, {number_name}]")
+            message = translate(gettext_noop("%(what)s第%(position)s项应为[名称, %(number)s]"))
+            problems.append(message % (named | {"position": position}))
             continue
         name, number = pair
         name = str(name).strip() if name is not None else ""
         if not name:
-            problems.append(f"{what}第{position}项的名称为空")
+            message = translate(gettext_noop("%(what)s第%(position)s项的名称为空"))
+            problems.append(message % (named | {"position": position}))
         elif name in seen:
-            problems.append(f"{what}中“{name}”重复")
+            message = translate(gettext_noop("%(what)s中“%(name)s”重复"))
+            problems.append(message % (named | {"name": name}))
         seen.add(name)
         amount = to_decimal(number)
         if amount is None or amount < 0:
-            problems.append(f"{what}“{name}”的{number_name}应为不小于0的数")
+            message = translate(gettext_noop("%(what)s“%(name)s”的%(number)s应为不小于0的数"))
+            problems.append(message % (named | {"name": name}))
     return problems
 
 
-def scale_problems(scale: Any) -> list[str]:
+def scale_problems(scale: Any, translate: Translate = same) -> list[str]:
     """What is wrong with a survey scale (empty when it is usable)."""
-    problems = _pairs_problems(scale, "选项", "分值")
+    problems = _pairs_problems(
+        scale, translate(gettext_noop("选项")), translate(gettext_noop("分值")), translate
+    )
     if not problems and any((to_decimal(score) or 0) > 1 for _label, score in scale):
-        problems.append("选项分值应在0到1之间（1表示满意，0表示不满意）")
+        problems.append(translate(gettext_noop("选项分值应在0到1之间（1表示满意，0表示不满意）")))
     return problems
 
 
-def questions_problems(questions: Any) -> list[str]:
+def questions_problems(questions: Any, translate: Translate = same) -> list[str]:
     """What is wrong with a survey's list of questions (empty when it is usable)."""
     if not isinstance(questions, list) or not questions:
-        return ["题目不能为空"]
+        return [translate(gettext_noop("题目不能为空"))]
     problems: list[str] = []
     seen: set[str] = set()
     for position, question in enumerate(questions, start=1):
         text = str(question).strip() if isinstance(question, str) else ""
         if not text:
-            problems.append(f"第{position}题为空")
+            message = translate(gettext_noop("第%(position)s题为空"))
+            problems.append(message % {"position": position})
         elif text in seen:
-            problems.append(f"题目“{text}”重复")
+            problems.append(translate(gettext_noop("题目“%(text)s”重复")) % {"text": text})
         seen.add(text)
     return problems
 
@@ -90,26 +111,37 @@ def normalise_answer(value: Any) -> str:
     return str(value).strip()
 
 
-def answer_problem(answer: str, scores: Mapping[str, Decimal]) -> str:
+def answer_problem(answer: str, scores: Mapping[str, Decimal], translate: Translate = same) -> str:
     """Why ``answer`` is not an option of the scale ("" when it is, or when left blank)."""
     if not answer or answer in scores:
         return ""
-    return f"“{answer}”不是有效选项（可选：{'、'.join(scores)}）"
+    options = translate(gettext_noop("、")).join(scores)
+    message = translate(gettext_noop("“%(answer)s”不是有效选项（可选：%(options)s）"))
+    return message % {"answer": answer, "options": options}
 
 
 def answers_problems(
-    answers: Sequence[Any], questions: Sequence[str], scores: Mapping[str, Decimal], where: str
+    answers: Sequence[Any],
+    questions: Sequence[str],
+    scores: Mapping[str, Decimal],
+    where: str,
+    translate: Translate = same,
 ) -> list[str]:
     """What is wrong with one respondent's answers; ``where`` names them (e.g. "第2份答卷")."""
     if len(answers) != len(questions):
-        return [f"{where}应有{len(questions)}个回答，实有{len(answers)}个"]
+        message = translate(gettext_noop("%(where)s应有%(expected)s个回答，实有%(found)s个"))
+        return [message % {"where": where, "expected": len(questions), "found": len(answers)}]
     problems = []
     for number, (question, answer) in enumerate(zip(questions, answers, strict=True), start=1):
-        problem = answer_problem(normalise_answer(answer), scores)
+        problem = answer_problem(normalise_answer(answer), scores, translate)
         if problem:
-            problems.append(f"{where}第{number}题“{question}”：{problem}")
+            message = translate(gettext_noop("%(where)s第%(number)s题“%(question)s”：%(problem)s"))
+            problems.append(
+                message
+                % {"where": where, "number": number, "question": question, "problem": problem}
+            )
     if all(not normalise_answer(answer) for answer in answers):
-        problems.append(f"{where}没有任何回答")
+        problems.append(translate(gettext_noop("%(where)s没有任何回答")) % {"where": where})
     return problems
 
 
@@ -125,15 +157,19 @@ def percentage(values: Iterable[Decimal]) -> Decimal | None:
     return (total * 100 / count).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
-def rubric_problems(items: Any, total: int, passing: int) -> list[str]:
+def rubric_problems(items: Any, total: int, passing: int, translate: Translate = same) -> list[str]:
     """What is wrong with a rubric (empty when it is usable)."""
-    problems = _pairs_problems(items, "评分项", "分值")
+    problems = _pairs_problems(
+        items, translate(gettext_noop("评分项")), translate(gettext_noop("分值")), translate
+    )
     if not problems:
         maxima = sum((to_decimal(points) or Decimal(0) for _name, points in items), Decimal(0))
         if maxima != total:
-            problems.append(f"各评分项分值之和为{maxima}，与满分{total}不符")
+            message = translate(gettext_noop("各评分项分值之和为%(maxima)s，与满分%(total)s不符"))
+            problems.append(message % {"maxima": maxima, "total": total})
     if passing > total:
-        problems.append(f"合格分{passing}高于满分{total}")
+        message = translate(gettext_noop("合格分%(passing)s高于满分%(total)s"))
+        problems.append(message % {"passing": passing, "total": total})
     return problems
 
 
@@ -142,20 +178,27 @@ def rubric_maxima(items: Sequence[Sequence[Any]]) -> dict[str, Decimal]:
     return {str(name).strip(): to_decimal(points) or Decimal(0) for name, points in items}
 
 
-def score_problems(item_scores: Mapping[str, Any], maxima: Mapping[str, Decimal]) -> list[str]:
+def score_problems(
+    item_scores: Mapping[str, Any], maxima: Mapping[str, Decimal], translate: Translate = same
+) -> list[str]:
     """What is wrong with the points given per item against the rubric's maxima."""
-    problems = [f"“{name}”不是评分标准中的评分项" for name in item_scores if name not in maxima]
+    unknown = translate(gettext_noop("“%(name)s”不是评分标准中的评分项"))
+    problems = [unknown % {"name": name} for name in item_scores if name not in maxima]
     for name, maximum in maxima.items():
         if name not in item_scores:
-            problems.append(f"缺少评分项“{name}”的得分")
+            problems.append(translate(gettext_noop("缺少评分项“%(name)s”的得分")) % {"name": name})
             continue
         points = to_decimal(item_scores[name])
+        given = {"name": name, "points": points, "maximum": maximum}
         if points is None:
-            problems.append(f"“{name}”的得分“{item_scores[name]}”不是数字")
+            given["points"] = item_scores[name]
+            problems.append(translate(gettext_noop("“%(name)s”的得分“%(points)s”不是数字")) % given)
         elif points < 0 or points > maximum:
-            problems.append(f"“{name}”的得分{points}应在0到{maximum}之间")
+            message = translate(gettext_noop("“%(name)s”的得分%(points)s应在0到%(maximum)s之间"))
+            problems.append(message % given)
         elif points != points.quantize(HUNDREDTH):
-            problems.append(f"“{name}”的得分{points}最多保留两位小数")
+            message = translate(gettext_noop("“%(name)s”的得分%(points)s最多保留两位小数"))
+            problems.append(message % given)
     return problems
 
 

@@ -37,9 +37,9 @@ def score_record(*, actor: Actor, visit: Visit, item_scores: Mapping[str, Any]) 
     if rubric is None:
         raise FollowUpError(_("本次回访督查没有设置评分标准，请巡察办先设置。"))
     maxima = rubric_maxima(rubric.items)
-    problems = score_problems(item_scores, maxima)
+    problems = score_problems(item_scores, maxima, _)
     if problems:
-        raise FollowUpError(_("评分未保存：") + "；".join(problems) + "。")
+        raise FollowUpError(_("评分未保存：%(problems)s。") % {"problems": _("；").join(problems)})
     points = {name: to_decimal(item_scores[name]) or Decimal(0) for name in maxima}
     total = sum(points.values(), Decimal(0)).quantize(Decimal("0.01"))
     existing = Score.objects.select_for_update().filter(visit=visit).first()

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from xuncha.core.permissions import Viewer
 from xuncha.findings.models import Problem
@@ -256,7 +257,7 @@ class Progress:
     """A follow-up's progress per batch, and in total."""
 
     batches: list[BatchProgress] = field(default_factory=list)
-    total: BatchProgress = field(default_factory=lambda: BatchProgress(name="合计"))
+    total: BatchProgress = field(default_factory=lambda: BatchProgress(name=_("合计")))
 
 
 def progress(followup: FollowUp) -> Progress:
@@ -375,7 +376,7 @@ def gap_total(rows: list[GapRow]) -> GapRow:
         for item in fields(GapRow)
         if item.name not in {"key", "name"}
     }
-    return GapRow(key=0, name="合计", **counts)
+    return GapRow(key=0, name=_("合计"), **counts)
 
 
 __all__ = [

@@ -55,13 +55,13 @@ def rubric_create(
     """A scoring rubric (验收评分标准): items with their maximum points, and the pass mark."""
     require_office(actor, _("设置评分标准"))
     items = [[str(item_name).strip(), points] for item_name, points in items]
-    problems = rubric_problems(items, total, passing)
+    problems = rubric_problems(items, total, passing, _)
     if not name.strip():
         problems.insert(0, _("请填写评分标准名称"))
     elif Rubric.objects.filter(name=name.strip()).exists():
         problems.insert(0, _("已有名为“%(name)s”的评分标准") % {"name": name.strip()})
     if problems:
-        raise FollowUpError("；".join(problems) + "。")
+        raise FollowUpError(_("%(problems)s。") % {"problems": _("；").join(problems)})
     rubric = Rubric.objects.create(name=name.strip(), items=items, total=total, passing=passing)
     audit_record(
         actor=actor, action="rubric.create", instance=rubric, before=None, after=snapshot(rubric)
@@ -77,13 +77,13 @@ def survey_template_create(
     require_office(actor, _("设置满意度测评问卷"))
     questions = [str(question).strip() for question in questions]
     scale = [[str(label).strip(), score] for label, score in scale]
-    problems = questions_problems(questions) + scale_problems(scale)
+    problems = questions_problems(questions, _) + scale_problems(scale, _)
     if not name.strip():
         problems.insert(0, _("请填写问卷名称"))
     elif SurveyTemplate.objects.filter(name=name.strip()).exists():
         problems.insert(0, _("已有名为“%(name)s”的问卷") % {"name": name.strip()})
     if problems:
-        raise FollowUpError("；".join(problems) + "。")
+        raise FollowUpError(_("%(problems)s。") % {"problems": _("；").join(problems)})
     template = SurveyTemplate.objects.create(name=name.strip(), questions=questions, scale=scale)
     audit_record(
         actor=actor,

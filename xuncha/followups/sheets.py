@@ -20,7 +20,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from xuncha.followups.scales import answer_problem, normalise_answer
+from xuncha.followups.scales import Translate, answer_problem, normalise_answer, same
+from xuncha.text._i18n import gettext_noop
 
 MAX_REPORTED = 20
 # What openpyxl, zipfile and the XML parser raise on a file that is not a sound .xlsx: cut short,
@@ -55,12 +56,17 @@ class SheetRow:
 class SheetError(ValueError):
     """A sheet that cannot be imported; ``errors`` lists each bad cell, the message sums up."""
 
-    def __init__(self, errors: Sequence[str]) -> None:
+    def __init__(self, errors: Sequence[str], translate: Translate = same) -> None:
         self.errors = list(errors)
         shown = self.errors[:MAX_REPORTED]
         more = len(self.errors) - len(shown)
-        message = "；".join(shown) + (f"；等共{len(self.errors)}处错误" if more > 0 else "")
-        super().__init__(f"测评表未导入：{message}。")
+        message = translate(gettext_noop("；")).join(shown)
+        if more > 0:
+            total = translate(gettext_noop("；等共%(count)s处错误"))
+            message += total % {"count": len(self.errors)}
+        super().__init__(
+            translate(gettext_noop("测评表未导入：%(errors)s。")) % {"errors": message}
+        )
 
 
 def read_survey_sheet(
@@ -69,23 +75,33 @@ def read_survey_sheet(
     questions: Sequence[str],
     scores: Mapping[str, Decimal],
     name: str = "",
+    translate: Translate = same,
 ) -> list[SheetRow]:
-    """The respondents of the sheet, or :class:`SheetError` naming every bad cell."""
+    """The respondents of the sheet, or :class:`SheetError` naming every bad cell.
+
+    The messages are marked for translation and passed through ``translate`` (the Django
+    side's ``gettext``).
+    """
+    named = {"name": name}
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except _UNREADABLE:
-        raise SheetError([f"文件“{name}”不是有效的 Excel（.xlsx）文件"]) from None
+        message = translate(gettext_noop("文件“%(name)s”不是有效的 Excel（.xlsx）文件"))
+        raise SheetError([message % named], translate) from None
     try:
         if not workbook.worksheets:
-            raise SheetError([f"文件“{name}”没有工作表"])
+            raise SheetError(
+                [translate(gettext_noop("文件“%(name)s”没有工作表")) % named], translate
+            )
         try:
             sheet = workbook.worksheets[0]
             title = sheet.title
             # the rows are read from the file only now, so damage inside the sheet shows here
             rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
         except _UNREADABLE:
-            raise SheetError([f"文件“{name}”已损坏，无法读出第一个工作表的内容"]) from None
-        return _read_rows(rows, title, questions, scores)
+            message = translate(gettext_noop("文件“%(name)s”已损坏，无法读出第一个工作表的内容"))
+            raise SheetError([message % named], translate) from None
+        return _read_rows(rows, title, questions, scores, translate)
     finally:
         workbook.close()
 
@@ -95,13 +111,14 @@ def _read_rows(
     title: str,
     questions: Sequence[str],
     scores: Mapping[str, Decimal],
+    translate: Translate,
 ) -> list[SheetRow]:
-    where = f"工作表“{title}”"
+    where = translate(gettext_noop("工作表“%(title)s”")) % {"title": title}
     if not rows:
-        raise SheetError([f"{where}是空的"])
-    columns, errors = _question_columns(rows[0], where, questions)
+        raise SheetError([translate(gettext_noop("%(where)s是空的")) % {"where": where}], translate)
+    columns, errors = _question_columns(rows[0], where, questions, translate)
     if errors:
-        raise SheetError(errors)
+        raise SheetError(errors, translate)
     respondents: list[SheetRow] = []
     for number, row in enumerate(rows[1:], start=2):
         answers = tuple(
@@ -110,30 +127,36 @@ def _read_rows(
         if not any(answers):
             continue
         for column, answer in zip(columns, answers, strict=True):
-            problem = answer_problem(answer, scores)
+            problem = answer_problem(answer, scores, translate)
             if problem:
-                errors.append(f"{where}第{number}行第{get_column_letter(column + 1)}列：{problem}")
+                cell = {"where": where, "row": number, "column": get_column_letter(column + 1)}
+                message = translate(gettext_noop("%(where)s第%(row)s行第%(column)s列：%(problem)s"))
+                errors.append(message % (cell | {"problem": problem}))
         respondents.append(SheetRow(row=number, answers=answers))
     if errors:
-        raise SheetError(errors)
+        raise SheetError(errors, translate)
     if not respondents:
-        raise SheetError([f"{where}第1行以下没有答卷"])
+        message = translate(gettext_noop("%(where)s第1行以下没有答卷"))
+        raise SheetError([message % {"where": where}], translate)
     return respondents
 
 
 def _question_columns(
-    header: tuple[Any, ...], where: str, questions: Sequence[str]
+    header: tuple[Any, ...], where: str, questions: Sequence[str], translate: Translate
 ) -> tuple[list[int], list[str]]:
     """The column of each question in the header row, and what is missing or repeated."""
     found: dict[str, int] = {}
     errors: list[str] = []
+    repeated = translate(gettext_noop("%(where)s第1行第%(column)s列：题目“%(question)s”重复"))
     for column, cell in enumerate(header):
         text = normalise_answer(cell)
         if text in questions:
             if text in found:
-                errors.append(f"{where}第1行第{get_column_letter(column + 1)}列：题目“{text}”重复")
+                letter = get_column_letter(column + 1)
+                errors.append(repeated % {"where": where, "column": letter, "question": text})
             found.setdefault(text, column)
-    errors.extend(f"{where}第1行缺少题目“{q}”" for q in questions if q not in found)
+    missing = translate(gettext_noop("%(where)s第1行缺少题目“%(question)s”"))
+    errors.extend(missing % {"where": where, "question": q} for q in questions if q not in found)
     return [found.get(q, -1) for q in questions], errors
 
 

@@ -58,9 +58,11 @@ def survey_answers_add(
         raise FollowUpError(_("没有可录入的答卷。"))
     problems: list[str] = []
     for number, row in enumerate(answers, start=1):
-        problems += answers_problems(list(row), template.questions, scores, f"第{number}份答卷")
+        problems += answers_problems(
+            list(row), template.questions, scores, _("第%(n)s份答卷") % {"n": number}, _
+        )
     if problems:
-        raise FollowUpError(_("测评未录入：") + "；".join(problems) + "。")
+        raise FollowUpError(_("测评未录入：%(problems)s。") % {"problems": _("；").join(problems)})
     rows = [[normalise_answer(answer) for answer in row] for row in answers]
     return _responses_create(actor, visit, rows, [source or _("手工录入")] * len(rows))
 
@@ -77,7 +79,7 @@ def survey_import_xlsx(*, actor: Actor, visit: Visit, file: File[bytes]) -> list
     name = (getattr(file, "name", "") or "测评表.xlsx").rsplit("/", 1)[-1]
     if not name.lower().endswith(".xlsx"):
         raise FollowUpError(_("请上传 .xlsx 格式的测评表（文件“%(name)s”）。") % {"name": name})
-    check_file(name, file.chunks(), max_bytes=settings.XUNCHA_EVIDENCE_MAX_BYTES)
+    check_file(name, file.chunks(), max_bytes=settings.XUNCHA_EVIDENCE_MAX_BYTES, translate=_)
     template = _template_of(visit)
     rows = _sheet_rows(file, template, name)
     return _survey_store(actor, visit, file, name, template, rows)
@@ -112,7 +114,11 @@ def _sheet_rows(file: File[bytes], template: SurveyTemplate, name: str) -> list[
     file.seek(0)
     try:
         rows = read_survey_sheet(
-            file, questions=template.questions, scores=scale_scores(template.scale), name=name
+            file,
+            questions=template.questions,
+            scores=scale_scores(template.scale),
+            name=name,
+            translate=_,
         )
     except SheetError as error:
         raise FollowUpError(str(error)) from error

@@ -5,9 +5,10 @@ down over its measures' rows, or repeated on each (``merge=False``). The rows ar
 ledger page for the same user and filters.
 
 Memory stays flat whatever the number of problems: the problems are read in chunks of
-:data:`CHUNK` in id order as plain tuples, each chunk's measures, latest progress reports and
-evidence counts in two aggregate queries, and XlsxWriter runs in ``constant_memory`` mode, which
-writes each row to a temporary file as soon as the next row begins.
+:data:`CHUNK` in id order (or in the page's sort, their ids read first in that order) as plain
+tuples, each chunk's measures, latest progress reports and evidence counts in two aggregate
+queries, and XlsxWriter runs in ``constant_memory`` mode, which writes each row to a temporary
+file as soon as the next row begins.
 
 Merges: in that mode a cell is written only while its row is the current one, and
 ``merge_range`` pads the rows below with formatted blanks, which moves the current row down
@@ -39,6 +40,7 @@ from xuncha.clocks.models import WarningColour
 from xuncha.clocks.registry import kind_label
 from xuncha.clocks.selectors import PAUSED, colour_filter, kind_filter, warning_colour
 from xuncha.core.permissions import Viewer
+from xuncha.findings.filters import SORT_LABELS, sort_order
 from xuncha.findings.models import (
     Measure,
     MeasureStatus,
@@ -46,6 +48,7 @@ from xuncha.findings.models import (
     ProblemStatus,
     RectificationKind,
 )
+from xuncha.findings.search import search_problems, search_terms
 from xuncha.findings.selectors import ledger_problems
 from xuncha.ledgers.columns import COLUMNS, NO, YES, Kind, Level, measure_key, problem_key
 from xuncha.rectification.models import Evidence, ProgressReport
@@ -148,7 +151,8 @@ def ledger_xlsx(
     """Write the ledger ``user`` may see, filtered as the ledger page filters it, to ``out`` (a
     path or a binary file object).
 
-    ``filters`` are the page form's (``round_id``, ``group_id``, ``unit_id``, ``status``),
+    ``filters`` are the page form's (``round_id``, ``group_id``, ``unit_id``, ``status``, and
+    the search ``q`` and the ``sort``: the rows follow the page's sort when one is given),
     ``warning`` a colour or "paused", ``deadline_kind`` the kind of deadline the warning is
     about; ``unit_ids`` limits the rows to those units besides. ``user`` None is the system
     (the command line), which sees every problem. ``merge`` merges each problem's cells over
@@ -167,7 +171,12 @@ def ledger_xlsx(
     with xlsxwriter.Workbook(target, {"constant_memory": True}) as workbook:
         sheet = _LedgerSheet(workbook, today=today, merge=merge)
         about = workbook.add_worksheet(_("导出说明"))
-        for chunk in problem_chunks(problems, CHUNK):
+        chunks = (
+            sorted_problem_chunks(problems, CHUNK)
+            if filters.get("sort")
+            else problem_chunks(problems, CHUNK)
+        )
+        for chunk in chunks:
             sheet.write_chunk(chunk, measures_of([problem.pk for problem in chunk]))
         sheet.finish()
         scope = scope_lines(
@@ -207,7 +216,8 @@ def ledger_queryset(
     today: dt.date,
     unit_ids: Collection[int] | None = None,
 ) -> QuerySet[Problem]:
-    """The ledger's problems with only the columns the sheet shows, in id order."""
+    """The ledger's problems with only the columns the sheet shows, in the page's sort (id
+    order without one)."""
     problems = _every_problem(**filters) if user is None else ledger_problems(user, **filters)
     if unit_ids is not None:
         problems = problems.filter(assignment__unit_id__in=list(unit_ids))
@@ -215,7 +225,7 @@ def ledger_queryset(
         problems = problems.filter(colour_filter(warning, today))
     if deadline_kind:
         problems = problems.filter(kind_filter(deadline_kind))
-    return problems.select_related(None).order_by("id")
+    return problems.select_related(None).order_by(*sort_order(filters.get("sort")))
 
 
 def _every_problem(
@@ -224,16 +234,20 @@ def _every_problem(
     group_id: int | None = None,
     unit_id: int | None = None,
     status: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Problem]:
     """The system's ledger: every problem, with the page's filters (``ledger_problems`` reads
-    through a user's scope, and a missing user sees nothing there)."""
+    through a user's scope, and a missing user sees nothing there); ``sort`` is applied by
+    the caller."""
     lookups = {
         "assignment__round_id": round_id,
         "assignment__group_id": group_id,
         "assignment__unit_id": unit_id,
         "status": status,
     }
-    return Problem.objects.filter(**{key: value for key, value in lookups.items() if value})
+    problems = Problem.objects.filter(**{key: value for key, value in lookups.items() if value})
+    return search_problems(problems, q)
 
 
 def problem_chunks(problems: QuerySet[Problem], size: int) -> Iterator[list[ProblemRow]]:
@@ -249,6 +263,18 @@ def problem_chunks(problems: QuerySet[Problem], size: int) -> Iterator[list[Prob
         if len(chunk) < size:
             return
         last = chunk[-1].pk
+
+
+def sorted_problem_chunks(problems: QuerySet[Problem], size: int) -> Iterator[list[ProblemRow]]:
+    """The problems ``size`` at a time in the queryset's own order (a sort column, then the
+    id): their ids are read once in that order (one integer a problem), then each chunk's
+    rows by id, put back in order."""
+    ids = list(problems.values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        chunk_ids = ids[start : start + size]
+        rows = problems.order_by().filter(pk__in=chunk_ids).values_list(*PROBLEM_FIELDS)
+        by_id = {row[0]: ProblemRow(*row) for row in rows}
+        yield [by_id[pk] for pk in chunk_ids if pk in by_id]
 
 
 def measures_of(problem_ids: Collection[int]) -> dict[int, list[MeasureRow]]:
@@ -437,6 +463,7 @@ def scope_lines(
     unit_names = Unit.objects.filter(pk__in=units).order_by("name").values_list("name", flat=True)
     status = filters.get("status")
     warnings = {**dict(WarningColour.choices), PAUSED: _("暂停计时")}
+    terms = search_terms(filters.get("q"))
     return [
         (_("导出人"), user.get_username() if user is not None else _("系统")),
         (_("轮次"), _round_name(filters.get("round_id")) or every),
@@ -445,7 +472,19 @@ def scope_lines(
         (_("状态"), str(ProblemStatus(status).label) if status else every),
         (_("预警"), str(warnings.get(warning, warning)) if warning else every),
         (_("预警时限"), kind_label(deadline_kind) if deadline_kind else every),
+        (_("搜索"), " ".join(terms) if terms else _("无")),
+        (_("排序"), sort_label(filters.get("sort"))),
     ]
+
+
+def sort_label(sort: str | None) -> str:
+    """The rows' order in words: a column, ascending or descending, then the id."""
+    column = SORT_LABELS.get(str(sort or "").removeprefix("-"))
+    if not column:
+        return str(_("按编号"))
+    if str(sort).startswith("-"):
+        return str(_("按%(column)s降序，同值按编号") % {"column": column})
+    return str(_("按%(column)s升序，同值按编号") % {"column": column})
 
 
 def _round_name(round_id: int | None) -> str | None:
@@ -492,6 +531,8 @@ __all__ = [
     "measures_of",
     "problem_chunks",
     "scope_lines",
+    "sort_label",
+    "sorted_problem_chunks",
     "warning_label",
     "warning_labels",
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xuncha.core.models import Role
 from xuncha.notifications.models import Notification
@@ -65,7 +66,7 @@ def notifications_mail(ids: list[int]) -> None:
         body = notification.message + (f"\n\n{settings.XUNCHA_SITE_URL}{link}" if link else "")
         try:
             send_mail(
-                subject=f"[巡察整改] {notification.get_kind_display()}",
+                subject=_("[巡察整改] %(kind)s") % {"kind": notification.get_kind_display()},
                 message=body,
                 from_email=None,
                 recipient_list=[address],

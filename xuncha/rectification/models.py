@@ -50,7 +50,7 @@ class RectificationPlan(models.Model):
         verbose_name_plural = _("整改方案")
 
     def __str__(self) -> str:
-        return f"{self.assignment} 整改方案"
+        return _("%(assignment)s 整改方案") % {"assignment": self.assignment}
 
 
 class ProgressReport(models.Model):
@@ -203,7 +203,7 @@ class RectificationReport(models.Model):
         verbose_name_plural = _("整改情况报告")
 
     def __str__(self) -> str:
-        return f"{self.assignment} 整改情况报告"
+        return _("%(assignment)s 整改情况报告") % {"assignment": self.assignment}
 
 
 def attachment_path(instance: StoredFile, filename: str) -> str:

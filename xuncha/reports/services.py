@@ -1,6 +1,8 @@
-"""Writes of publications: drafting a digest or a notice, editing, refreshing, publishing.
+"""Writes of publications: drafting a digest or a notice, editing, refreshing, approving,
+publishing, withdrawing (the disclosure decisions are ``reports.disclosure``'s).
 
-The office drafts, edits and publishes; each service is one transaction with its audit row.
+The office drafts, edits, approves (another office user: four eyes), publishes and withdraws;
+each service is one transaction with its audit row.
 Drafts are written from the data as it is (the ledger's measures, the database's totals) and
 only from what the drafting user may see. Publishing freezes the text: ``published_text`` is
 never written again.
@@ -22,6 +24,7 @@ from xuncha.core.workflow import TransitionRefused
 from xuncha.digests.services import digest_problems_prefetch, digest_unit
 from xuncha.findings.services import EditConflict, EditRefused
 from xuncha.followups.models import Batch, FollowUpKind, Visit, VisitStatus
+from xuncha.reports.disclosure import items_sync, public_text_for
 from xuncha.reports.models import Publication, PublicationKind, PublicationStatus
 from xuncha.reports.numbering import document_number_assign
 from xuncha.reports.selectors import (
@@ -50,7 +53,10 @@ AUDITED_FIELDS = [
     "published_at",
     "published_by",
     "figures",
+    "public_text",
+    "redactions",
     "audit_head",
+    "edited_by",
     "version",
 ]
 # Written where a problem has no measure recorded yet, so the office sees the gap in the draft.
@@ -88,7 +94,12 @@ def _lock(publication: Publication, expected_version: int | None) -> Publication
 def _require_draft(publication: Publication, what: str) -> None:
     if publication.status != PublicationStatus.DRAFT:
         raise TransitionRefused(
-            _("“%(title)s”已发布，不能再%(what)s。") % {"title": publication.title, "what": what}
+            _("“%(title)s”当前为“%(status)s”，不能再%(what)s。")
+            % {
+                "title": publication.title,
+                "status": publication.get_status_display(),
+                "what": what,
+            }
         )
 
 
@@ -166,7 +177,9 @@ def digest_draft_for_batch(*, actor: Actor, batch: Batch) -> Publication:
         draft_text=text,
         figures=figures,
         created_by=_user(actor),
+        edited_by=_user(actor),
     )
+    items_sync(publication)
     _audit(actor, "publication.draft", publication, None)
     return publication
 
@@ -203,7 +216,9 @@ def notice_draft(
         draft_text=notice.text,
         figures=_notice_figures(notice),
         created_by=_user(actor),
+        edited_by=_user(actor),
     )
+    items_sync(publication)
     _audit(actor, "publication.draft", publication, None)
     return publication
 
@@ -235,8 +250,10 @@ def publication_edit(
         return publication
     before = snapshot(publication, AUDITED_FIELDS)
     publication.draft_text = draft_text
+    publication.edited_by = _user(actor)
     publication.version += 1
-    publication.save(update_fields=["draft_text", "version", "updated_at"])
+    publication.save(update_fields=["draft_text", "edited_by", "version", "updated_at"])
+    items_sync(publication)
     _audit(actor, "publication.edit", publication, before)
     return publication
 
@@ -259,17 +276,42 @@ def publication_refresh(
         notice = notice_compose(actor, scope)
         publication.draft_text = notice.text
         publication.figures = _notice_figures(notice)
+    publication.edited_by = _user(actor)
     publication.version += 1
-    publication.save(update_fields=["draft_text", "figures", "version", "updated_at"])
+    publication.save(update_fields=["draft_text", "figures", "edited_by", "version", "updated_at"])
+    items_sync(publication)
     _audit(actor, "publication.refresh", publication, before)
     return publication
+
+
+@transaction.atomic
+def publication_approve(
+    *, actor: Actor, publication: Publication, expected_version: int | None = None
+) -> Publication:
+    """审核通过: another office user than the one who drafted or last wrote the wording
+    approves the draft with its disclosure decisions and redactions (four eyes); the wording
+    and the decisions are fixed from here, until it is returned or published."""
+    _require_office(actor, _("审核"))
+    publication = _lock(publication, expected_version)
+    return PUBLICATION.apply(publication, "approve", actor=actor)
+
+
+@transaction.atomic
+def publication_return(
+    *, actor: Actor, publication: Publication, reason: str, expected_version: int | None = None
+) -> Publication:
+    """退回修改: an approved publication goes back to draft, with the reason, to be edited."""
+    _require_office(actor, _("退回"))
+    publication = _lock(publication, expected_version)
+    return PUBLICATION.apply(publication, "return", actor=actor, reason=reason)
 
 
 @transaction.atomic
 def publication_publish(
     *, actor: Actor, publication: Publication, expected_version: int | None = None
 ) -> Publication:
-    """Publish a draft: its text is copied to ``published_text`` and never changes after.
+    """Publish an approved draft: its text is copied to ``published_text`` and never changes
+    after; its public text (the public items, names masked) is frozen into ``public_text``.
 
     The audit chain's head is frozen with it (``audit_head``) and printed on the document, and
     it is given the next 发文字号 of the office's register (``numbering``).
@@ -299,6 +341,7 @@ def publication_publish(
         actor=actor,
         changes={
             "published_text": publication.draft_text,
+            "public_text": public_text_for(publication),
             "published_at": timezone.now(),
             "published_by": _user(actor),
             # The chain as it stood before this move's own rows: committed, so anchored.
@@ -308,6 +351,14 @@ def publication_publish(
     # Issued, it is a 公文 of the office: the next 发文字号 of the year, in this transaction.
     document_number_assign(actor=actor, publication=published)
     return published
+
+
+@transaction.atomic
+def publication_withdraw(*, actor: Actor, publication: Publication, reason: str) -> Publication:
+    """撤回 a published publication, with the reason: the public pages and the export stop
+    showing it; its texts, number and history stay as they were."""
+    _require_office(actor, _("撤回"))
+    return PUBLICATION.apply(publication, "withdraw", actor=actor, reason=reason)
 
 
 def _audit(
@@ -329,7 +380,10 @@ __all__ = [
     "batch_digest",
     "digest_draft_for_batch",
     "notice_draft",
+    "publication_approve",
     "publication_edit",
     "publication_publish",
     "publication_refresh",
+    "publication_return",
+    "publication_withdraw",
 ]

@@ -18,7 +18,9 @@ from xuncha.clocks.registry import subject_choices
 from xuncha.clocks.selectors import PAUSED
 from xuncha.core.forms import form_field
 from xuncha.core.permissions import Viewer
+from xuncha.findings.filters import SORT_CHOICES, SORTS
 from xuncha.findings.models import ProblemStatus
+from xuncha.findings.search import QUERY_MAX_LENGTH
 from xuncha.rounds.models import Round
 from xuncha.rounds.selectors import groups_for_user, rounds_for_user, units_for_user
 
@@ -68,8 +70,23 @@ class LedgerFilterForm(forms.Form):
 
     Rounds, groups and units are offered as plain ids and names read in one query each (no
     record is built for an option), and a value outside the user's scope does not validate.
+    What validated is applied by the ledger's FilterSet (``findings.filters``, which the API
+    shares); the search box is ``q`` and the sort column ``sort`` (kept in a hidden field, set
+    by the table's header links).
     """
 
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("问题、描述或措施中的词，空格分隔"),
+                "autocomplete": "off",
+            }
+        ),
+    )
     round = forms.TypedChoiceField(
         label=_("轮次"), required=False, coerce=int, empty_value=None, widget=ListSelect
     )
@@ -95,6 +112,9 @@ class LedgerFilterForm(forms.Form):
         label=_("预警时限"),
         required=False,
         widget=ListSelect,
+    )
+    sort = forms.ChoiceField(
+        label=_("排序"), required=False, choices=SORT_CHOICES, widget=forms.HiddenInput
     )
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
@@ -131,7 +151,23 @@ class LedgerFilterForm(forms.Form):
             "group_id": data.get("group"),
             "unit_id": data.get("unit"),
             "status": data.get("status") or None,
+            "q": data.get("q") or None,
+            "sort": data.get("sort") or None,
         }
+
+    def sort_links(self) -> dict[str, dict[str, str]]:
+        """Per sortable column: the ``sort`` value its header link asks for (ascending first,
+        then the other way), and the direction the table is sorted by it now ("" when not)."""
+        self.is_valid()
+        current = getattr(self, "cleaned_data", {}).get("sort") or ""
+        links = {}
+        for key in SORTS:
+            direction = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+            links[key] = {
+                "value": f"-{key}" if direction == "ascending" else key,
+                "direction": direction,
+            }
+        return links
 
     def warning_colour(self) -> str | None:
         """The warning colour to filter by, when one validated."""

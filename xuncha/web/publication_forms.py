@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.core.forms import form_field
@@ -140,3 +141,37 @@ class PublicationVersionForm(forms.Form):
     """刷新 or 发布: only the version the page showed."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PublicationStepForm(forms.Form):
+    """审核通过, 退回修改 or 撤回: the move, its reason, the version the page showed."""
+
+    name = forms.ChoiceField(
+        choices=[("approve", _("审核通过")), ("return", _("退回修改")), ("withdraw", _("撤回"))]
+    )
+    reason = forms.CharField(required=False, max_length=2000)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def disclosure_from_post(
+    data: QueryDict,
+) -> tuple[dict[int, tuple[str, str]], list[str], list[str]]:
+    """The disclosure page's fields: ``item-<id>-reason`` and ``item-<id>-note`` per item,
+    the names ticked (``name``), the office's own spans (``added``, one a line). Malformed
+    item ids are ignored (the service checks the rest)."""
+    decisions: dict[int, tuple[str, str]] = {}
+    for key in data:
+        parts = key.split("-")
+        if (
+            len(parts) == 3
+            and (parts[0], parts[2]) == ("item", "reason")
+            and parts[1].isascii()
+            and parts[1].isdigit()
+            and len(parts[1]) < 12
+        ):
+            reason = str(data.get(key, ""))
+            note = str(data.get(f"item-{parts[1]}-note", ""))
+            decisions[int(parts[1])] = (reason.strip(), note)
+    chosen = [name for name in data.getlist("name") if name.strip()]
+    added = [line.strip() for line in str(data.get("added", "")).splitlines() if line.strip()]
+    return decisions, chosen, added

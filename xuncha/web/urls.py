@@ -1,6 +1,8 @@
 """The web pages' URLs (namespace ``web``)."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.i18n import set_language
 
 from xuncha.web import views
 
@@ -56,6 +58,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("audit/verify/", views.audit_check, name="audit_verify"),
     path("ledger/", views.ledger, name="ledger"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
     path("ledger/import/", views.ledger_import, name="ledger_import"),
     path("import/", views.import_digest, name="import"),
@@ -105,9 +108,17 @@ urlpatterns = [
         name="publication_publish",
     ),
     path(
+        "publications/<int:pk>/disclose/",
+        views.publication_disclose_view,
+        name="publication_disclose",
+    ),
+    path("publications/<int:pk>/step/", views.publication_step_view, name="publication_step"),
+    path(
         "rounds/<int:pk>/common-problems/",
         views.round_common_problems_view,
         name="round_common_problems",
     ),
     path("rounds/<int:pk>/paper-flags/", views.round_paper_flags_view, name="round_paper_flags"),
+    # Django's own view, behind log-in as every other page: the choice is kept in a cookie.
+    path("i18n/setlang/", login_required(set_language), name="set_language"),
 ]

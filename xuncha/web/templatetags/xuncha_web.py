@@ -10,8 +10,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from xuncha.core.models import Role
 from xuncha.core.permissions import Viewer, has_role, may_read_audit, role_labels
@@ -78,7 +78,9 @@ def figures_summary(measure: Measure) -> str:
 
 @register.filter
 def measure_ordinal(number: int) -> str:
-    """一是, 二是 … as the digest numbers its measures."""
+    """一是, 二是 … as the digest numbers its measures; in another language, the number."""
+    if not (get_language() or "zh-hans").startswith("zh"):
+        return _("措施%(n)s") % {"n": number}
     try:
         return _("%(number)s是") % {"number": cn2an.an2cn(number)}
     except ValueError:

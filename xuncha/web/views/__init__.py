@@ -1,6 +1,7 @@
 """The server-rendered pages. Views parse input, check access, call a service, render."""
 
 from xuncha.web.views.audit import audit_check, audit_log
+from xuncha.web.views.dashboard import dashboard
 from xuncha.web.views.evidence import (
     comment_create,
     evidence_download,
@@ -31,9 +32,11 @@ from xuncha.web.views.problem_actions import (
     problem_step,
 )
 from xuncha.web.views.publication_actions import (
+    publication_disclose_view,
     publication_edit_view,
     publication_publish_view,
     publication_refresh_view,
+    publication_step_view,
 )
 from xuncha.web.views.publications import (
     digest_draft,
@@ -75,6 +78,7 @@ __all__ = [
     "audit_log",
     "batch_add",
     "comment_create",
+    "dashboard",
     "digest_draft",
     "evidence_download",
     "evidence_upload",
@@ -103,12 +107,14 @@ __all__ = [
     "problem_step",
     "progress_report",
     "publication_detail",
+    "publication_disclose_view",
     "publication_download",
     "publication_edit_view",
     "publication_list",
     "publication_pdf_download",
     "publication_publish_view",
     "publication_refresh_view",
+    "publication_step_view",
     "queue",
     "re_feedback_view",
     "report_detail",

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +18,12 @@ from xuncha.core.audit import audit_verify
 # verify_reason_text say every reason in Chinese, for this page and the command alike.
 from xuncha.core.audit_check import verify_reason_text
 from xuncha.core.permissions import may_read_audit
-from xuncha.core.selectors import audit_choices, audit_entries_filtered
+from xuncha.core.selectors import (
+    audit_choices,
+    audit_entries_filtered,
+    audit_entries_searched,
+)
+from xuncha.findings.search import highlight, search_terms
 from xuncha.web.history import action_label, entry_changes, person_name
 from xuncha.web.views.common import AuthenticatedHttpRequest
 from xuncha.web.workflow_forms import AuditFilterForm
@@ -28,7 +34,8 @@ AUDIT_PAGE_SIZE = 50
 @login_required
 @require_GET
 def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The audit rows, newest first, 50 a page, each with its fields before → after."""
+    """The audit rows, newest first, 50 a page, each with its fields before → after;
+    ``q`` searches them (every word must occur), its matches marked in the object's name."""
     if not may_read_audit(request.user):
         raise Http404
     actions, object_types = audit_choices(request.user)
@@ -37,11 +44,14 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         actions=[(action, action_label(action)) for action in actions],
         object_types=object_types,
     )
-    entries = audit_entries_filtered(request.user, **form.filters())
+    query = request.GET.get("q", "").strip()
+    terms = search_terms(query)
+    entries = audit_entries_searched(audit_entries_filtered(request.user, **form.filters()), terms)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "entry": entry,
+            "object_shown": highlight(Truncator(entry.object_repr).chars(40), terms),
             "who": person_name(entry.actor, entry.actor_name),
             "what": action_label(entry.action),
             "changes": entry_changes(entry),
@@ -50,6 +60,7 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     context = {
         "form": form,
+        "query": query,
         "page": page,
         "rows": rows,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),

@@ -27,7 +27,9 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     costs the same whether the table holds a hundred problems or a hundred thousand. The
     warning colour (computed from the stored deadlines and today) is a SQL annotation: the
     count leaves it out unless the colour is filtered on. Each row names the deadline its
-    warning is about (整改措施（第2项）, 整改情况报告 …) and its date.
+    warning is about (整改措施（第2项）, 整改情况报告 …) and its date. A search (``q``) marks
+    its matches in the titles and shows the text or measure that matched; the column headers
+    sort (``sort``), and every link (pages, sort, export) keeps the query string.
     """
     form = LedgerFilterForm(request.GET or None, user=request.user)
     result = ledger_page(
@@ -45,6 +47,8 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "rows": [(p, result.progress.get(p.pk, empty)) for p in result.problems],
         "warnings": result.warnings,
+        "highlights": result.highlights,
+        "sort_links": form.sort_links(),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "may_import": has_role(request.user, Role.OFFICE, Role.UNIT),
     }

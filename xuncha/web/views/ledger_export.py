@@ -20,8 +20,9 @@ SPOOL_BYTES = 8 * 1024 * 1024
 @login_required
 @require_GET
 def ledger_export(request: AuthenticatedHttpRequest) -> FileResponse:
-    """Every row of the ledger the user may see, filtered as the page's query string says
-    (``repeat=1`` repeats each problem's cells on its measures' rows instead of merging them).
+    """Every row of the ledger the user may see, filtered and searched (``q``) as the page's
+    query string says, in id order whatever its ``sort`` (``repeat=1`` repeats each problem's
+    cells on its measures' rows instead of merging them).
 
     The workbook is written whole to a spooled temporary file, then streamed from it: the
     writer needs to seek in its output, and the response can then say its length.

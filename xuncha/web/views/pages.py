@@ -23,6 +23,7 @@ from xuncha.digests.claims_check import (
     verdict_counts,
 )
 from xuncha.findings.models import ProblemStatus
+from xuncha.findings.search import problem_highlights, search_problems
 from xuncha.findings.selectors import (
     WARNING_KEYS,
     counts_by_assignment,
@@ -174,15 +175,25 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """One unit in one round: its problems, measures, and the figures each measure states."""
+    """One unit in one round: its problems, measures, and the figures each measure states.
+
+    ``q`` searches the unit's problems as the ledger does (titles, texts, measures; every
+    word must occur), with the matches marked in the titles.
+    """
     assignment = get_assignment_for_user(request.user, pk)
-    problems = (
-        problems_for_user(request.user)
-        .filter(assignment=assignment)
-        .prefetch_related(measures_prefetch())
-        .order_by("ordinal")
+    query = request.GET.get("q", "").strip()
+    in_unit = problems_for_user(request.user).filter(assignment=assignment)
+    problems = list(
+        search_problems(in_unit, query).prefetch_related(measures_prefetch()).order_by("ordinal")
     )
-    return render(request, "web/assignment.html", {"assignment": assignment, "problems": problems})
+    context = {
+        "assignment": assignment,
+        "problems": problems,
+        "problem_count": in_unit.count() if query else len(problems),
+        "query": query,
+        "highlights": problem_highlights(problems, query),
+    }
+    return render(request, "web/assignment.html", context)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Posting to a draft publication: edit its wording, write it again from the data, publish.
+"""Posting to a publication: edit its wording, write it again from the data, decide what is
+public and which names are masked, approve, return, publish, withdraw.
 
 Drafts are the office's alone (anyone else gets 404 from ``get_publication_for_user``); the
 services refuse again, refuse a published text, and refuse a notice whose figures changed.
@@ -12,15 +13,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xuncha.reports.disclosure import publication_disclosure_save
 from xuncha.reports.models import Publication
 from xuncha.reports.selectors import get_publication_for_user
 from xuncha.reports.services import (
+    publication_approve,
     publication_edit,
     publication_publish,
     publication_refresh,
+    publication_return,
+    publication_withdraw,
 )
 from xuncha.reports.workflow import PUBLICATION
-from xuncha.web.publication_forms import PublicationEditForm, PublicationVersionForm
+from xuncha.web.publication_forms import (
+    PublicationEditForm,
+    PublicationStepForm,
+    PublicationVersionForm,
+    disclosure_from_post,
+)
 from xuncha.web.views.common import (
     INPUT_REFUSALS,
     REFUSALS,
@@ -131,3 +141,76 @@ def publication_record(publication: Publication) -> list[tuple[str, str]]:
         (_("范围"), scope_label(publication)),
         (_("版本"), str(publication.version)),
     ]
+
+
+@login_required
+@require_POST
+def publication_disclose_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """保存公开设置: each item public or withheld with its reason, and the names to mask
+    (publication_disclosure_save)."""
+    publication = get_publication_for_user(request.user, pk)
+    back = publication_url(publication, "disclosure")
+    decisions, chosen, added = disclosure_from_post(request.POST)
+    try:
+        publication_disclosure_save(
+            actor=request.user,
+            publication=publication,
+            decisions=decisions,
+            chosen=chosen,
+            added=added,
+        )
+    except REFUSALS as error:
+        return refused(request, back, error)
+    return done(request, back, _("公开设置已保存。"))
+
+
+@login_required
+@require_POST
+def publication_step_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """审核通过, 退回修改 or 撤回 (the workflow's other moves; 发布 has its own view).
+
+    撤回 is confirmed first, in the words of its workflow row.
+    """
+    publication = get_publication_for_user(request.user, pk)
+    back = publication_url(publication, "actions")
+    form = PublicationStepForm(request.POST)
+    if not form.is_valid():
+        return refused(request, back, stale_page())
+    name = form.cleaned_data["name"]
+    reason = form.cleaned_data["reason"]
+    try:
+        if name == "withdraw":
+            move = move_to_confirm(request, PUBLICATION, publication, name, reason=reason)
+            if move is not None:
+                return confirmation(
+                    request,
+                    move=move,
+                    action=request.path,
+                    back=back,
+                    record=publication_record(publication),
+                    reason=reason,
+                )
+            publication = publication_withdraw(
+                actor=request.user, publication=publication, reason=reason
+            )
+        elif name == "return":
+            publication = publication_return(
+                actor=request.user,
+                publication=publication,
+                reason=reason,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        else:
+            publication = publication_approve(
+                actor=request.user,
+                publication=publication,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+    except REFUSALS as error:
+        return refused(request, back, error)
+    return done(
+        request,
+        back,
+        _("“%(title)s”：%(move)s。")
+        % {"title": publication.title, "move": PUBLICATION.move_label(name)},
+    )

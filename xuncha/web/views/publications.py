@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.core.models import Role
 from xuncha.core.permissions import has_role
+from xuncha.reports.disclosure import name_candidates, public_text_for
 from xuncha.reports.documents import PdfUnavailable
 from xuncha.reports.exports import (
     notice_docx,
@@ -26,7 +27,7 @@ from xuncha.reports.exports import (
     publication_pdf,
     publication_text,
 )
-from xuncha.reports.models import Publication, PublicationKind
+from xuncha.reports.models import Publication, PublicationKind, WithheldReason
 from xuncha.reports.numbering import NumberingRefused
 from xuncha.reports.selectors import (
     Scope,
@@ -35,6 +36,7 @@ from xuncha.reports.selectors import (
     publications_for_user,
 )
 from xuncha.reports.services import digest_draft_for_batch, notice_draft
+from xuncha.reports.workflow import PUBLICATION
 from xuncha.web.publication_forms import (
     DigestDraftForm,
     NoticeDraftForm,
@@ -175,7 +177,8 @@ def render_publication(
     edit_form: PublicationEditForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_edit = has_role(request.user, Role.OFFICE) and not publication.is_published
+    office = has_role(request.user, Role.OFFICE)
+    may_edit = office and publication.is_draft
     context = {
         "publication": publication,
         "scope_label": scope_label(publication),
@@ -195,8 +198,33 @@ def render_publication(
         if publication.kind == PublicationKind.NOTICE
         else None,
         "document_number": publication_document_number(publication),
+        **(disclosure_context(request, publication, may_edit) if office else {}),
     }
     return render(request, "web/publication.html", context, status=status)
+
+
+def disclosure_context(
+    request: AuthenticatedHttpRequest, publication: Publication, may_edit: bool
+) -> dict[str, object]:
+    """The office's disclosure panel: the items with their decisions, the names found (ticked
+    when chosen), the office's own spans, the public text as it would be (or as it was frozen),
+    and the workflow's moves for this user."""
+    chosen = {entry["text"] for entry in publication.redactions}
+    names = name_candidates(publication)
+    found = {name.text for name in names}
+    return {
+        "items": list(publication.items.select_related("problem").order_by("order")),
+        "withheld_reasons": WithheldReason.choices,
+        "names": [(name, name.text in chosen) for name in names],
+        "added_spans": "\n".join(
+            entry["text"] for entry in publication.redactions if entry["text"] not in found
+        ),
+        "public_preview": publication.public_text
+        if publication.is_published
+        else public_text_for(publication),
+        "may_disclose": may_edit,
+        "moves": PUBLICATION.moves(publication, request.user),
+    }
 
 
 @login_required
