@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tests.clocks.builders import assignment_with_feedback, problem_with_measures
 from tests.factories import PDF_BYTES, default_rules_replay, make_problem, make_unit, make_upload
 from tests.rectification.conftest import problem_at
-from tests.web.browser import launch_chromium, log_in, new_page, require_chromium
+from tests.web.browser import chromium, log_in, new_page
 from xuncha.findings.models import Problem, RectificationKind
 from xuncha.findings.services import MeasureInput, problem_create
 from xuncha.ledgers import export
@@ -352,14 +352,9 @@ def test_the_ledger_page_links_to_the_download_with_its_filters(cast):
 def chromium_page(live_server: Any) -> Iterator[Any]:
     """A page of the system's Chromium (the test is skipped without one), with the deadline
     rules back that an earlier live-server test's flush removed."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
     default_rules_replay()
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield new_page(chromium)
-        chromium.close()
+    with chromium() as launched:
+        yield new_page(launched)
 
 
 @pytest.mark.browser

@@ -8,6 +8,8 @@ Screenshots land in test-results/ (ignored by git) for a person to look at.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,21 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """The system's Chromium, headless, for as long as the block lasts (the calling test is
+    skipped, or fails under CI's require flag, when the system has none)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def new_page(browser: Any) -> Any:

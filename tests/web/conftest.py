@@ -26,7 +26,7 @@ from tests.followups.conftest import plan  # noqa: F401
 # supervisor, outsider and two assignments). Its usernames overlap the personas below, so a
 # test uses one or the other, never both.
 from tests.rectification.conftest import cast  # noqa: F401
-from tests.web.browser import launch_chromium, new_page, require_chromium
+from tests.web.browser import chromium, new_page
 from xuncha.core.models import Role
 from xuncha.findings.models import Problem
 from xuncha.rounds.models import Assignment, GroupMembership, Round
@@ -130,13 +130,8 @@ def outsider_client(outsider: Any) -> Client:
 @pytest.fixture
 def browser() -> Iterator[Any]:
     """Headless Chromium for the browser tests (skipped when the system has none)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

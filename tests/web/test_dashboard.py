@@ -17,7 +17,12 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.reports.dashboard_data import DashboardData, build_dashboard_data
-from tests.web.browser import launch_chromium, log_in, new_page, require_chromium, screenshot
+from tests.web.browser import (
+    chromium,
+    log_in,
+    new_page,
+    screenshot,
+)
 from tests.web.conftest import client_for
 from xuncha.findings.models import Problem
 from xuncha.reports.selectors import Scope, notice_compose
@@ -111,13 +116,8 @@ def test_odd_values_in_the_url_narrow_nothing(data):
 @pytest.fixture(scope="module")
 def module_browser() -> Iterator[Any]:
     """One headless Chromium for this module's browser tests (skipped without one)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def watched_page(browser: Any, live_server: Any) -> tuple[Any, list[str]]:

@@ -16,7 +16,12 @@ import pytest
 from tests.catalogue import compile_catalogue
 from tests.rectification.conftest import build_cast, problem_at
 from tests.test_translations import CJK, DATA
-from tests.web.browser import launch_chromium, log_in, new_page, require_chromium, screenshot
+from tests.web.browser import (
+    chromium,
+    log_in,
+    new_page,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,13 +31,8 @@ INTERFACE = "nav.mainnav, main h1, main h2, main h3, main label, main button, ma
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for this module's walk."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

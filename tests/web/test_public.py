@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tests.followups.conftest import problem_in
 from tests.reports.publishing import approved
-from tests.web.browser import launch_chromium, new_page, require_chromium, screenshot
+from tests.web.browser import chromium, new_page, screenshot
 from xuncha.reports.disclosure import publication_item_decide, publication_redactions_set
 from xuncha.reports.models import ItemKind, Publication
 from xuncha.reports.services import (
@@ -213,13 +213,8 @@ def test_the_export_of_one_round_and_an_unknown_round(disclosed, tmp_path):
 @pytest.fixture(scope="module")
 def public_browser() -> Iterator[Any]:
     """One headless Chromium for the module's browser tests."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.mark.browser
