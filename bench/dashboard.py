@@ -91,7 +91,8 @@ def write_dashboard_extras(seed: int = 14) -> Extras:
     regulations: list[Regulation] = []
     now = timezone.now()
     with transaction.atomic():
-        for measure_id in Measure.objects.order_by("id").values_list("id", flat=True).iterator():
+        measures = Measure.objects.order_by("id").values_list("id", "problem_id")
+        for measure_id, problem_id in measures.iterator():
             draw = rng.random()
             if draw < 0.08:
                 subject, category = rng.choice(MONEY)
@@ -99,6 +100,7 @@ def write_dashboard_extras(seed: int = 14) -> Extras:
                 outcomes.append(
                     Outcome(
                         measure_id=measure_id,
+                        problem_id=problem_id,
                         kind=OutcomeKind.MONEY,
                         value=str(amount),
                         amount=amount,
@@ -115,6 +117,7 @@ def write_dashboard_extras(seed: int = 14) -> Extras:
                 counts.append(
                     Accountability(
                         measure_id=measure_id,
+                        problem_id=problem_id,
                         kind=kind,
                         kinds=[kind],
                         people=rng.randint(1, 6),
@@ -128,6 +131,7 @@ def write_dashboard_extras(seed: int = 14) -> Extras:
                 regulations.append(
                     Regulation(
                         measure_id=measure_id,
+                        problem_id=problem_id,
                         title=f"基准管理办法第{rng.randint(1, 500)}号" if draw < 0.13 else "",
                         count=1 if draw < 0.13 else rng.randint(2, 5),
                         action=rng.choice(RegulationAction.values),

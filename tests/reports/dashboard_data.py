@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.factories import make_user
 from tests.reports.dataset import Dataset, build_dataset
 from xuncha.core.models import Role, StatusChange
-from xuncha.findings.models import Problem, ProblemStatus
+from xuncha.findings.models import Problem, ProblemStatus, Regulation, RegulationAction
 from xuncha.rounds.models import GroupMembership, Unit
 
 TODAY = dt.date(2026, 12, 4)
@@ -48,6 +48,11 @@ def build_dashboard_data(*, units: int = 6, problems_per_unit: int = 30) -> Dash
         problem.nearest_kind = rng.choice(KINDS)
         problem.nearest_paused = rng.random() < 0.05
     Problem.objects.bulk_update(problems, ["nearest_due", "nearest_kind", "nearest_paused"])
+    # Rules made, revised and of no stated action, for the chart that splits them.
+    regulations = list(Regulation.objects.order_by("pk"))
+    for regulation in regulations:
+        regulation.action = rng.choice([*RegulationAction.values, ""])
+    Regulation.objects.bulk_update(regulations, ["action"])
     closed_by_month: dict[dt.date, int] = {}
     moves = []
     for problem in problems:

@@ -13,7 +13,7 @@ import pytest
 
 from tests.reports.dashboard_data import TODAY, DashboardData, build_dashboard_data
 from xuncha.clocks.selectors import colour_filter
-from xuncha.findings.models import Problem, ProblemStatus
+from xuncha.findings.models import Problem, ProblemStatus, Regulation, RegulationAction
 from xuncha.reports.dashboard import Dashboard, dashboard_figures, dashboard_problems
 from xuncha.reports.selectors import Scope, notice_compose, notice_totals
 from xuncha.text.notice import NoticeTotals
@@ -65,6 +65,16 @@ def test_the_dashboard_of_a_round_states_the_notices_figures(data):
     assert figures.totals.fed_back == data.dataset.problem_count
     assert figures.completion_rate == f"{notice.totals.completion_rate}%"
     assert_charts_state(figures, notice.totals)
+    # The rules split by what was done, as counted row by row.
+    chart = figures.chart("regulations")
+    split = dict(zip(chart.categories, values(figures, "regulations"), strict=True))
+    expected: dict[str, int] = {}
+    for action, count in Regulation.objects.filter(
+        measure__problem__assignment__round=round_
+    ).values_list("action", "count"):
+        label = str(RegulationAction(action).label) if action else "未写明"
+        expected[label] = expected.get(label, 0) + count
+    assert {label: n for label, n in split.items() if n} == expected and len(expected) > 1
     # The dataset is varied enough for every chart to have something to say.
     assert not any(chart.empty for chart in figures.charts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 import docx
@@ -166,6 +167,16 @@ def test_totals_survive_their_json_form():
     data = totals.as_json()
     assert data["completion_rate"] == "83.33"
     assert NoticeTotals.from_json(data) == totals
+
+
+def test_the_rules_by_action_survive_the_json_form_and_an_older_draft_without_them_still_agrees():
+    totals = replace(full_totals(), regulations_by_action=(("made", 40), ("revised", 22)))
+    data = totals.as_json()
+    assert NoticeTotals.from_json(data).regulations_by_action == (("made", 40), ("revised", 22))
+    # A draft stored before the split was kept: the same figures, so not "changed since".
+    del data["regulations_by_action"]
+    older = NoticeTotals.from_json(data)
+    assert older.regulations_by_action == () and older == totals
 
 
 def people(*accountability: AccountabilityTotal) -> NoticeTotals:

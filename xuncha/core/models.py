@@ -231,6 +231,8 @@ class StatusChange(models.Model):
         indexes = [
             models.Index(fields=["workflow", "subject_id", "id"], name="status_change_subject"),
             models.Index(fields=["scope", "id"], name="status_change_scope"),
+            # The moves into a status by date (the dashboard's 销号 per month).
+            models.Index(fields=["workflow", "to_status", "at"], name="status_change_arrival"),
         ]
         verbose_name = _("状态变更")
         verbose_name_plural = _("状态变更")

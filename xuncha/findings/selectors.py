@@ -75,10 +75,18 @@ def ledger_problems(
     return problems.order_by(*sort_order(sort))
 
 
+def problem_count(filter: Q | None = None) -> Count:
+    """A count of problems (those ``filter`` keeps) that PostgreSQL can answer from an index
+    alone: every row (``COUNT(*)``), or ``status``, never null and in the (assignment, …)
+    index the counts per unit walk, rather than the id, which only the table holds (counting
+    ids reads all 100,000 rows from the table: 36 ms against 23 ms, bench/dashboard.py)."""
+    return Count("*") if filter is None else Count("status", filter=filter)
+
+
 def status_counts(problems: QuerySet[Problem]) -> dict[str, int]:
     """How many problems stand in each status (every status present, zero included)."""
     counts = {status: 0 for status in ProblemStatus.values}
-    for row in problems.order_by().values("status").annotate(n=Count("id")):
+    for row in problems.order_by().values("status").annotate(n=problem_count()):
         counts[row["status"]] = row["n"]
     return counts
 
@@ -90,8 +98,8 @@ def status_counts_by_unit(problems: QuerySet[Problem]) -> dict[int, dict[str, in
         problems.order_by()
         .values("assignment_id")
         .annotate(
-            **{status: Count("id", filter=Q(status=status)) for status in ProblemStatus.values},
-            total=Count("id"),
+            **{status: problem_count(Q(status=status)) for status in ProblemStatus.values},
+            total=problem_count(),
         )
     )
     for row in rows:
@@ -110,10 +118,10 @@ def counts_by_assignment(problems: QuerySet[Problem], today: dt.date) -> dict[in
     nearest deadline gives today (green, yellow, red, paused) and in all, in one aggregate
     over the problems' own columns (no join, so an index walk where one covers them)."""
     aggregates: dict[str, Any] = {
-        status: Count("pk", filter=Q(status=status)) for status in ProblemStatus.values
+        status: problem_count(Q(status=status)) for status in ProblemStatus.values
     }
-    aggregates |= {key: Count("pk", filter=colour_filter(key, today)) for key in WARNING_KEYS}
-    rows = problems.order_by().values("assignment_id").annotate(total=Count("pk"), **aggregates)
+    aggregates |= {key: problem_count(colour_filter(key, today)) for key in WARNING_KEYS}
+    rows = problems.order_by().values("assignment_id").annotate(total=problem_count(), **aggregates)
     result: dict[int, dict[str, int]] = {}
     for row in rows:
         counts: Mapping[str, Any] = row  # its keys are made at run time, unknown to mypy

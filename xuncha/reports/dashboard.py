@@ -1,14 +1,15 @@
 """The office's dashboard: a scope's figures as charts, each with the table of its numbers.
 
-The totals are the notice's own (:func:`xuncha.reports.selectors.notice_totals`): the dashboard
+The totals are the notice's own (:func:`xuncha.reports.totals.notice_totals`): the dashboard
 never counts 反馈, 完成, 基本完成, money, people held to account or rules a second way, so a
 chart and the notice of the same scope always agree. What a notice does not state (problems by
 status, warnings, overdue by unit, progress by month) is one aggregate each here, over the
 same problems. Every read starts from the reader's problems (``problems_for_user``): a
 liaison's dashboard counts, and names, their own units only.
 
-Each :class:`Chart` is plain data (labels already translated, numbers ready to print): the
-page draws it with ECharts and writes the same numbers in a table beside it.
+Each chart (:class:`xuncha.reports.charts.Chart`) is plain data, labels already translated and
+numbers ready to print: the page draws it with ECharts and writes the same numbers in a table
+beside it.
 """
 
 from __future__ import annotations
@@ -16,91 +17,38 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from xuncha.clocks.models import WarningColour
 from xuncha.clocks.registry import kind_label
-from xuncha.clocks.selectors import COLOURS, PAUSED, warning_colour
+from xuncha.clocks.selectors import COLOURS, PAUSED, colour_filter, warning_colour
 from xuncha.core.models import StatusChange
 from xuncha.core.permissions import Viewer
-from xuncha.findings.models import Problem, ProblemStatus, Regulation, RegulationAction
-from xuncha.findings.selectors import counts_by_assignment, counts_summed
-from xuncha.reports.selectors import Scope, notice_totals, problems_in_scope, visible_problems
+from xuncha.findings.models import Problem, ProblemStatus
+from xuncha.findings.selectors import counts_summed, problem_count, status_counts
+from xuncha.reports.charts import (
+    Chart,
+    Series,
+    accountability_chart,
+    completion_chart,
+    money_chart,
+    progress_from_counts,
+    regulation_chart,
+    status_chart,
+)
+from xuncha.reports.selectors import Scope, problems_in_scope, visible_problems
+from xuncha.reports.totals import counts_per_assignment, notice_totals
 from xuncha.rounds.models import Assignment, Group, Round, Unit
-from xuncha.text.notice import MONEY_OTHER, NoticeTotals, format_rate
+from xuncha.text.notice import NoticeTotals, format_rate
 
 # How many units the overdue chart names; the rest are summed in one bar.
 OVERDUE_UNITS = 15
 # How many months the progress chart shows at most (the latest).
 PROGRESS_MONTHS = 36
-# The money categories in the notice's order, with the dashboard's (translatable) labels; found
-# and refunded are always shown, the others when the scope has any.
-MONEY_SHOWN = {
-    "found": gettext_lazy("查处违规资金"),
-    "refunded": gettext_lazy("清退追缴资金"),
-    "seized": gettext_lazy("查扣冻结资产"),
-    "reduced": gettext_lazy("减免节约费用"),
-    "donated": gettext_lazy("捐款"),
-    MONEY_OTHER: gettext_lazy("其他资金"),
-}
-ALWAYS_SHOWN_MONEY = ("found", "refunded")
-_WAN = Decimal(10_000)
-_CENT = Decimal("0.01")
-
-Number = int | Decimal
-
-
-@dataclass(frozen=True)
-class Series:
-    """One row of numbers of a chart: its name and a value per category."""
-
-    name: str
-    values: tuple[Number, ...]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart and its table: ``categories`` are the table's rows (the chart's axis or slices),
-    each series a column. ``kind`` tells the script how to draw it (bar, stacked, pie)."""
-
-    key: str
-    title: str
-    kind: str
-    category_label: str
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
-    note: str = ""
-
-    @property
-    def rows(self) -> list[tuple[str, list[Number]]]:
-        """The table's rows: a category and its value in each series."""
-        return [
-            (category, [series.values[index] for series in self.series])
-            for index, category in enumerate(self.categories)
-        ]
-
-    @property
-    def empty(self) -> bool:
-        return not any(any(series.values) for series in self.series)
-
-    def as_json(self) -> dict[str, Any]:
-        """What the page's script reads (numbers as JSON numbers)."""
-        return {
-            "key": self.key,
-            "title": self.title,
-            "kind": self.kind,
-            "categories": list(self.categories),
-            "series": [
-                {"name": series.name, "values": [_plain(value) for value in series.values]}
-                for series in self.series
-            ],
-        }
 
 
 @dataclass(frozen=True)
@@ -151,12 +99,15 @@ def dashboard_problems(
 
 def dashboard_figures(problems: QuerySet[Problem], today: dt.date) -> Dashboard:
     """The dashboard of ``problems`` (already narrowed to the scope and the reader) on ``today``."""
-    totals = notice_totals(problems)
-    # Status and warning per unit in one aggregate over the problems' own indexed columns.
-    per_assignment = counts_by_assignment(problems, today)
-    status = {
-        value: sum(row[value] for row in per_assignment.values()) for value in ProblemStatus.values
-    }
+    # Per unit, in one aggregate over the problems' own indexed columns: what the notice counts,
+    # with the overdue (red) and the paused beside it; the statuses apart, from their index.
+    red = WarningColour.RED.value
+    per_assignment = counts_per_assignment(
+        problems,
+        **{key: problem_count(colour_filter(key, today)) for key in (red, PAUSED)},
+    )
+    totals = notice_totals(problems, per_assignment=per_assignment)
+    status = status_counts(problems)
     assignments = {
         pk: (unit_id, feedback_date)
         for pk, unit_id, feedback_date in Assignment.objects.values_list(
@@ -176,13 +127,13 @@ def dashboard_figures(problems: QuerySet[Problem], today: dt.date) -> Dashboard:
     # measure's or a move's problem is always one of them.
     ids = None if not problems.query.where else problems.order_by().values("pk")
     charts = (
-        _status_chart(status),
-        _completion_chart(totals),
+        status_chart(status),
+        completion_chart(totals),
         _warning_chart(problems, today, paused=sum(row[PAUSED] for row in per_assignment.values())),
         _overdue_chart(per_unit),
-        _money_chart(totals),
-        _accountability_chart(totals),
-        _regulation_chart(ids, totals),
+        money_chart(totals),
+        accountability_chart(totals),
+        regulation_chart(totals),
         _progress_chart(fed_back, ids, today),
     )
     return Dashboard(
@@ -198,31 +149,6 @@ def dashboard_figures(problems: QuerySet[Problem], today: dt.date) -> Dashboard:
 # The charts
 
 
-def _status_chart(status: dict[str, int]) -> Chart:
-    return Chart(
-        key="status",
-        title=_("问题按状态"),
-        kind="bar",
-        category_label=_("状态"),
-        categories=tuple(str(label) for label in ProblemStatus.labels),
-        series=(Series(_("问题数"), tuple(status[value] for value in ProblemStatus.values)),),
-    )
-
-
-def _completion_chart(totals: NoticeTotals) -> Chart:
-    """完成 (已销号), 基本完成 and 未完成 as the notice counts them; rate: closed ÷ fed back."""
-    return Chart(
-        key="completion",
-        title=_("整改完成情况"),
-        kind="pie",
-        category_label=_("完成情况"),
-        categories=(_("完成整改"), _("基本完成"), _("未完成")),
-        series=(Series(_("问题数"), (totals.closed, totals.basically_done, totals.not_done)),),
-        note=_("完成率 = 完成整改 ÷ 反馈问题 = %(rate)s；基本完成不计入完成率。")
-        % {"rate": format_rate(totals.completion_rate)},
-    )
-
-
 def _warning_chart(problems: QuerySet[Problem], today: dt.date, *, paused: int) -> Chart:
     """Deadlines by colour (正常, 临期, 逾期) and by what they are about, counted as the ledger's
     colour filter counts them (a range on the stored nearest deadline); the paused in the note.
@@ -235,7 +161,7 @@ def _warning_chart(problems: QuerySet[Problem], today: dt.date, *, paused: int) 
         problems.order_by()
         .exclude(nearest_due__isnull=True)
         .values("nearest_kind", "nearest_due")
-        .annotate(n=Count("pk"))
+        .annotate(n=problem_count())
     ):
         colour = warning_colour(row["nearest_due"], today)
         if row["nearest_kind"] and colour is not None:
@@ -282,88 +208,6 @@ def _overdue_chart(per_unit: dict[Any, dict[str, int]]) -> Chart:
     )
 
 
-def _money_chart(totals: NoticeTotals) -> Chart:
-    """The notice's money by category, in 万元: what was found against what came back."""
-    present = {item.category for item in totals.money if item.outcomes}
-    categories = [
-        category
-        for category in MONEY_SHOWN
-        if category in ALWAYS_SHOWN_MONEY or category in present
-    ]
-    return Chart(
-        key="money",
-        title=_("查处资金与清退追缴"),
-        kind="bar",
-        category_label=_("资金类别"),
-        categories=tuple(str(MONEY_SHOWN[category]) for category in categories),
-        series=(
-            Series(
-                _("金额（万元）"),
-                tuple(_in_wan(totals.money_of(category)) for category in categories),
-            ),
-        ),
-    )
-
-
-def _accountability_chart(totals: NoticeTotals) -> Chart:
-    """People held to account by kind (the notice's 其中…), with those whose kind no text gives,
-    and the talks the notice gives beside the total in a column of their own."""
-    held = [item for item in totals.accountability_by_kind if item.people]
-    categories = [item.kind for item in held]
-    counted = [item.people for item in held]
-    rest = totals.people_held_to_account - sum(counted)
-    if rest > 0:
-        categories.append(_("未写明方式"))
-        counted.append(rest)
-    beside = [item for item in totals.beside_accountability if item.people]
-    aside = [0] * len(categories) + [item.people for item in beside]
-    categories.extend(item.kind for item in beside)
-    counted.extend(0 for _item in beside)
-    return Chart(
-        key="accountability",
-        title=_("追责问责按方式"),
-        kind="stacked",
-        category_label=_("方式"),
-        categories=tuple(categories),
-        series=(
-            Series(_("追责问责（人次）"), tuple(counted)),
-            Series(_("另计（人次）"), tuple(aside)),
-        ),
-        note=_("共追责问责%(people)s人（次）；“另计”为约谈、提醒谈话等，不计入追责问责人数。")
-        % {"people": totals.people_held_to_account},
-    )
-
-
-def _regulation_chart(ids: QuerySet[Any] | None, totals: NoticeTotals) -> Chart:
-    """Rules issued or revised (建章立制): the notice's total, split by what was done."""
-    by_action = dict(
-        (
-            Regulation.objects.all()
-            if ids is None
-            else Regulation.objects.filter(measure__problem_id__in=ids)
-        )
-        .order_by()
-        .values("action")
-        .annotate(total=Sum("count"))
-        .values_list("action", "total")
-    )
-    labels = [*((value, str(label)) for value, label in RegulationAction.choices), ("", "")]
-    categories = [
-        (label or _("未写明"), by_action.get(value) or 0)
-        for value, label in labels
-        if value != "" or by_action.get("")
-    ]
-    return Chart(
-        key="regulations",
-        title=_("建章立制"),
-        kind="bar",
-        category_label=_("方式"),
-        categories=tuple(label for label, _count in categories),
-        series=(Series(_("制度（项）"), tuple(count for _label, count in categories)),),
-        note=_("制定修订制度%(count)s项。") % {"count": totals.regulations},
-    )
-
-
 def _progress_chart(
     fed_back: dict[dt.date, int], ids: QuerySet[Any] | None, today: dt.date
 ) -> Chart:
@@ -385,40 +229,46 @@ def _progress_chart(
         earliest = moves.aggregate(first=Min("at"))["first"]
         first = _month_of(timezone.localtime(earliest)) if earliest else None
     if first is None:
-        return _progress(fed_back, {}, [])
+        return progress_from_counts(fed_back, {}, [])
     months = _months_between([first, this_month, *fed_back])[-PROGRESS_MONTHS:]
     starts = [_local_midnight(month) for month in months]
     ends = [*starts[1:], _local_midnight(_next_month(months[-1]))]
+    bounds = list(zip(starts, ends, strict=True))
+    if ids is None:
+        closed = _closed_per_month(moves, months, bounds)
+        return progress_from_counts(fed_back, closed, months)
+    # A narrower scope: its moves (a round's few thousand, through the semi-join on its ids)
+    # are counted in one pass with a column per month.
     counts = moves.aggregate(
         **{
             f"m{index}": Count(
                 "pk", filter=Q(at__lt=end) if index == 0 else Q(at__gte=start, at__lt=end)
             )
-            for index, (start, end) in enumerate(zip(starts, ends, strict=True))
+            for index, (start, end) in enumerate(bounds)
         }
     )
     closed = {month: counts[f"m{index}"] for index, month in enumerate(months)}
-    return _progress(fed_back, closed, months)
+    return progress_from_counts(fed_back, closed, months)
 
 
-def _progress(
-    fed_back: dict[dt.date, int], closed: dict[dt.date, int], months: list[dt.date]
-) -> Chart:
-    # Feedback before the months shown is counted in the first of them, as the moves are.
-    shown_fed_back = {month: fed_back.get(month, 0) for month in months[1:]}
-    if months:
-        shown_fed_back[months[0]] = sum(n for month, n in fed_back.items() if month <= months[0])
-    return Chart(
-        key="progress",
-        title=_("整改进度按月"),
-        kind="bar",
-        category_label=_("月份"),
-        categories=tuple(f"{month:%Y-%m}" for month in months),
-        series=(
-            Series(_("反馈问题"), tuple(shown_fed_back.get(month, 0) for month in months)),
-            Series(_("销号"), tuple(closed.get(month, 0) for month in months)),
-        ),
-    )
+def _closed_per_month(
+    moves: QuerySet[StatusChange], months: list[dt.date], bounds: list[tuple[Any, Any]]
+) -> dict[dt.date, int]:
+    """Every 销号 move, counted per month: one count per month, each a range of the (workflow,
+    to_status, at) index, in one query (UNION ALL). Counting them in one pass with a column
+    per month tests every month on every move (at 100,000 problems, 95 ms on SQLite against
+    3 ms for the ranges)."""
+    ranges = [
+        moves.filter(Q(at__lt=end) if index == 0 else Q(at__gte=start, at__lt=end))
+        .order_by()
+        .annotate(month=Value(index))
+        .values("month")
+        .annotate(n=Count("*"))
+        .values_list("month", "n")
+        for index, (start, end) in enumerate(bounds)
+    ]
+    counted = dict(ranges[0].union(*ranges[1:], all=True))
+    return {month: counted.get(index, 0) for index, month in enumerate(months)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,19 +302,8 @@ def _months_between(months: Sequence[dt.date]) -> list[dt.date]:
     return found
 
 
-def _in_wan(amount: Decimal) -> Decimal:
-    """Yuan in 万元 with two places, as the notice writes 154.92万元."""
-    return (amount / _WAN).quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def _plain(value: Number) -> int | float:
-    return float(value) if isinstance(value, Decimal) else value
-
-
 __all__ = [
-    "Chart",
     "Dashboard",
-    "Series",
     "dashboard_figures",
     "dashboard_problems",
 ]

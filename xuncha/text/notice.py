@@ -201,6 +201,10 @@ class NoticeTotals:
     regulations: int = 0
     regulation_titles: tuple[str, ...] = field(default=())
     by_unit: tuple[UnitTotal, ...] = ()
+    # The rules by what was done to them (制定, 修订 …): its code ("" where no text says) and
+    # the rules, summing to ``regulations``. Not compared: a notice states the total only, so
+    # a draft stored before the split was kept still has the figures of today's.
+    regulations_by_action: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.closed + self.basically_done + self.not_done != self.fed_back:
@@ -265,6 +269,7 @@ class NoticeTotals:
         data["accountability"] = list(data["accountability"])
         data["by_unit"] = list(data["by_unit"])
         data["regulation_titles"] = list(self.regulation_titles)
+        data["regulations_by_action"] = [list(item) for item in self.regulations_by_action]
         return data
 
     @classmethod
@@ -298,6 +303,9 @@ class NoticeTotals:
             regulations=data.get("regulations", 0),
             regulation_titles=tuple(data.get("regulation_titles", ())),
             by_unit=tuple(UnitTotal(**item) for item in data.get("by_unit", [])),
+            regulations_by_action=tuple(
+                (action, count) for action, count in data.get("regulations_by_action", ())
+            ),
         )
 
 
