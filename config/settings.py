@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "xuncha.followups",
     "xuncha.digests",
     "xuncha.ledgers",
+    "xuncha.petitions",
     "xuncha.reports",
     "xuncha.clocks",
     "xuncha.demo",

@@ -143,6 +143,10 @@ def default_rules_replay() -> None:
         DeadlineRule.objects.get_or_create(code=rule["code"], defaults=values)
     values = {key: value for key, value in problem.PROBLEM_RULE.items() if key != "code"}
     DeadlineRule.objects.get_or_create(code=problem.PROBLEM_RULE["code"], defaults=values)
+    from django.apps import apps
+
+    petitions = importlib.import_module("xuncha.petitions.migrations.0002_petition_rules")
+    petitions.create_petition_rules(apps, None)
 
 
 def migrations_rows_restore() -> None:

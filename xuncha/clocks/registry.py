@@ -58,6 +58,9 @@ class Subject:
     depends_on: Mapping[str, Mapper] = field(default_factory=dict)
     describe: Callable[[Ids], Mapping[int, str]] | None = None
     """A short name for each record (a measure's first words), for reminders and pages."""
+    on_problems: bool = True
+    """Whether its clocks bear on problems, so that the ledger filters by it (a petition's do
+    not)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,13 @@ def subject_choices() -> list[tuple[str, str]]:
     return [(subject.name, str(subject.label)) for subject in SUBJECTS.values()]
 
 
+def problem_subject_choices() -> list[tuple[str, str]]:
+    """(name, label) of the subjects whose clocks bear on problems, for the ledger's filter."""
+    return [
+        (subject.name, str(subject.label)) for subject in SUBJECTS.values() if subject.on_problems
+    ]
+
+
 def anchor_choices(subject: str) -> list[tuple[str, str]]:
     found = SUBJECTS.get(subject)
     return [(code, str(label)) for code, label in (found.anchors.items() if found else ())]
@@ -122,6 +132,7 @@ __all__ = [
     "Wanted",
     "anchor_choices",
     "kind_label",
+    "problem_subject_choices",
     "register_holder",
     "register_subject",
     "same",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from xuncha.clocks.models import WarningColour
-from xuncha.clocks.registry import subject_choices
+from xuncha.clocks.registry import problem_subject_choices
 from xuncha.clocks.selectors import PAUSED, colour_filter, kind_filter
 from xuncha.findings.models import Problem, ProblemStatus
 from xuncha.findings.search import QUERY_MAX_LENGTH, search_problems
@@ -106,7 +106,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     # The kinds of deadline are those the apps registered (``clocks.registry``), read when
     # the form is made; the schema says a string.
     deadline = extend_schema_field({"type": "string", "description": str(_("预警时限类型"))})(
-        django_filters.ChoiceFilter(choices=subject_choices, method="filter_deadline")
+        django_filters.ChoiceFilter(choices=problem_subject_choices, method="filter_deadline")
     )
     q = django_filters.CharFilter(
         method="filter_search",

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.clocks.models import WarningColour
-from xuncha.clocks.registry import subject_choices
+from xuncha.clocks.registry import problem_subject_choices
 from xuncha.clocks.selectors import PAUSED
 from xuncha.core.forms import form_field
 from xuncha.core.permissions import Viewer
@@ -139,7 +139,7 @@ class LedgerFilterForm(forms.Form):
         # The kinds of deadline are those the apps registered (``clocks.registry``).
         form_field(self, "deadline", forms.ChoiceField).choices = [
             ("", _("全部时限")),
-            *subject_choices(),
+            *problem_subject_choices(),
         ]
 
     def filters(self) -> dict[str, Any]:
